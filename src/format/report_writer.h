@@ -1,0 +1,66 @@
+// ReportWriter: encodes inventory records into one report data file
+// (CSV.gz now; Parquet and ORC later) and streams the bytes into an
+// ObjectWriter that it does not own. Writers never open paths themselves.
+//
+// Usage: Append(record)... then Finish() (or Abandon()). The caller then
+// Close()s or Abort()s the ObjectWriter. REQUIRES: Finish or Abandon before
+// destruction. Not thread-safe; memory is bounded by the compressor's
+// buffers, whatever the number of rows.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/inventory_field.h"
+#include "base/status.h"
+#include "store/object_store.h"
+
+namespace stocktake::format {
+
+enum class ReportFormat { kCsv, kParquet, kOrc };
+
+// "CSV" / "Parquet" / "ORC" as in configs and manifests.
+std::string_view ReportFormatName(ReportFormat format);
+// Data file suffix: ".csv.gz", ".parquet", ".orc"; OBS plain CSV: ".csv".
+std::string_view ReportFileSuffix(ReportFormat format, bool gzip);
+
+struct ReportWriterOptions {
+  ReportFormat format = ReportFormat::kCsv;
+  std::string source_bucket;                // written in the Bucket column
+  std::vector<InventoryField> columns;      // from ReportColumns(), canonical order
+  bool gzip = true;                         // CSV: false only for the OBS layout
+  int compression_level = 6;
+};
+
+struct FileSummary {
+  int64_t rows = 0;
+  int64_t bytes = 0;        // bytes handed to the ObjectWriter
+  std::string md5_hex;      // MD5 of exactly those bytes
+};
+
+class ReportWriter {
+ public:
+  virtual ~ReportWriter() = default;
+  virtual Status Append(const store::ObjectInfo& record) = 0;
+  // Flushes everything into the ObjectWriter (but does not Close it).
+  virtual Result<FileSummary> Finish() = 0;
+  virtual void Abandon() = 0;
+  // Compressed bytes produced so far (for splitting files by size).
+  virtual int64_t BytesWritten() const = 0;
+  virtual int64_t RowsWritten() const = 0;
+};
+
+// InvalidArgument for an unsupported format/option combination.
+// `out` must outlive the writer.
+Result<std::unique_ptr<ReportWriter>> NewReportWriter(const ReportWriterOptions& options,
+                                                      store::ObjectWriter* out);
+
+// The manifest.json fileSchema for these columns: "Bucket, Key, Size" for
+// AWS CSV, "Bucket,Key,Size" for OBS, the Parquet message text, or the ORC
+// struct<> string.
+std::string FileSchema(ReportFormat format, const std::vector<InventoryField>& columns,
+                       bool obs_dialect);
+
+}  // namespace stocktake::format
