@@ -46,8 +46,10 @@ Status SqliteStatement::Check(int rc) const {
 }
 
 Status SqliteStatement::BindText(int index, std::string_view text) {
-  return Check(sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
-                                 SQLITE_TRANSIENT));
+  // A null pointer would bind SQL NULL; an empty view must stay ''.
+  const char* data = text.data() != nullptr ? text.data() : "";
+  return Check(
+      sqlite3_bind_text(stmt_, index, data, static_cast<int>(text.size()), SQLITE_TRANSIENT));
 }
 
 Status SqliteStatement::BindOptionalText(int index, const std::optional<std::string>& text) {
