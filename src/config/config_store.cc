@@ -1,0 +1,269 @@
+#include "config/config_store.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <system_error>
+
+#include <sqlite3.h>
+
+#include "config/config_xml.h"
+#include "config/sqlite_statement.h"
+#include "config/validate.h"
+
+namespace stocktake::config {
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;
+
+// Version 1. A later version adds its tables (e.g. run history) in Migrate.
+constexpr std::string_view kSchemaV1 = R"sql(
+CREATE TABLE IF NOT EXISTS inventory_configs (
+  store_id      TEXT    NOT NULL,
+  bucket        TEXT    NOT NULL,
+  config_id     TEXT    NOT NULL,
+  profile       TEXT    NOT NULL,
+  filter_prefix TEXT,
+  config_xml    TEXT    NOT NULL,
+  updated_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (store_id, bucket, config_id)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::string_view kColumns = "bucket, profile, config_xml, updated_at_ms";
+
+std::string Describe(std::string_view bucket, std::string_view id) {
+  return "inventory configuration '" + std::string(id) + "' on bucket '" + std::string(bucket) +
+         "'";
+}
+
+Status NoSuchConfig(std::string_view bucket, std::string_view id) {
+  return NotFound("no " + Describe(bucket, id));
+}
+
+// Reads the current row of a statement selecting kColumns.
+Result<StoredConfig> ReadRow(const SqliteStatement& stmt, const std::string& path) {
+  StoredConfig out;
+  out.bucket = stmt.Text(0);
+  std::string profile_name = stmt.Text(1);
+  std::optional<Profile> profile = ParseProfile(profile_name);
+  if (!profile) {
+    return Corruption("read " + path + ": unknown profile '" + profile_name + "' for bucket '" +
+                      out.bucket + "'");
+  }
+  out.profile = *profile;
+  Result<InventoryConfig> config = ParseInventoryConfigXml(stmt.Text(2), *profile);
+  if (!config.ok()) {
+    return Corruption("read " + path + ": stored configuration on bucket '" + out.bucket +
+                      "': " + config.status().message());
+  }
+  out.config = std::move(config).value();
+  out.updated_at_ms = stmt.Int64(3);
+  return out;
+}
+
+// Runs `body` between BEGIN IMMEDIATE and COMMIT; rolls back when it fails.
+template <typename Fn>
+Status InWriteTransaction(sqlite3* db, const std::string& what, Fn body) {
+  RETURN_IF_ERROR(SqliteExec(db, "BEGIN IMMEDIATE", what));
+  Status st = body();
+  if (st.ok()) st = SqliteExec(db, "COMMIT", what);
+  if (!st.ok()) SqliteExec(db, "ROLLBACK", what).IgnoreError();
+  return st;
+}
+
+}  // namespace
+
+Result<std::string> DefaultStateDir() {
+  auto env = [](const char* name) -> std::string {
+    const char* v = std::getenv(name);
+    return v != nullptr ? std::string(v) : std::string();
+  };
+  if (std::string dir = env("STOCKTAKE_STATE"); !dir.empty()) return dir;
+  if (std::string dir = env("XDG_STATE_HOME"); !dir.empty()) return dir + "/stocktake";
+  if (std::string home = env("HOME"); !home.empty()) return home + "/.local/state/stocktake";
+  return InvalidArgument(
+      "find state directory: none of STOCKTAKE_STATE, XDG_STATE_HOME, HOME is set");
+}
+
+Result<std::unique_ptr<ConfigStore>> ConfigStore::Open(const std::string& state_dir,
+                                                       const Clock* clock) {
+  std::error_code ec;
+  std::filesystem::create_directories(state_dir, ec);
+  if (ec) return ErrnoStatus("create state directory " + state_dir, ec.value());
+  std::string path = state_dir + "/" + std::string(kDatabaseFile);
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                           nullptr);
+  if (rc != SQLITE_OK) {
+    Status st = SqliteError(db, rc, "open " + path);
+    sqlite3_close(db);
+    return st;
+  }
+  std::unique_ptr<ConfigStore> store(new ConfigStore(db, path, clock));
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  RETURN_IF_ERROR(SqliteExec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                             "set up " + path));
+  RETURN_IF_ERROR(store->Migrate());
+  return store;
+}
+
+ConfigStore::ConfigStore(sqlite3* db, std::string path, const Clock* clock)
+    : db_(db), path_(std::move(path)), clock_(clock) {}
+
+ConfigStore::~ConfigStore() { sqlite3_close(db_); }
+
+Status ConfigStore::Migrate() {
+  std::string what = "migrate " + path_;
+  return InWriteTransaction(db_, what, [&]() -> Status {
+    ASSIGN_OR_RETURN(SqliteStatement stmt,
+                     SqliteStatement::Prepare(db_, "PRAGMA user_version", what));
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    int64_t version = row ? stmt.Int64(0) : 0;
+    if (version > kSchemaVersion) {
+      return FailedPrecondition(what + ": schema version " + std::to_string(version) +
+                                " is newer than this program's " +
+                                std::to_string(kSchemaVersion));
+    }
+    if (version == 0) {
+      RETURN_IF_ERROR(SqliteExec(db_, kSchemaV1, what));
+      RETURN_IF_ERROR(SqliteExec(db_, "PRAGMA user_version = 1", what));
+    }
+    return Status::OK();
+  });
+}
+
+Status ConfigStore::Put(std::string_view store_id, std::string_view bucket,
+                        const InventoryConfig& config, Profile profile) {
+  std::string what = "put " + Describe(bucket, config.id);
+  RETURN_IF_ERROR(ValidateConfig(config, profile).WithContext(what));
+  XmlWriteOptions options;
+  options.profile = profile;
+  std::string xml = WriteInventoryConfigXml(config, options);
+  std::lock_guard<std::mutex> lock(mu_);
+  return InWriteTransaction(db_, what + " in " + path_, [&]() -> Status {
+    ASSIGN_OR_RETURN(SqliteStatement select,
+                     SqliteStatement::Prepare(db_,
+                                              "SELECT config_id, filter_prefix FROM "
+                                              "inventory_configs WHERE store_id = ?1 AND "
+                                              "bucket = ?2",
+                                              what));
+    RETURN_IF_ERROR(select.BindText(1, store_id));
+    RETURN_IF_ERROR(select.BindText(2, bucket));
+    std::vector<ConfigSummary> existing;
+    for (;;) {
+      ASSIGN_OR_RETURN(bool row, select.Step());
+      if (!row) break;
+      existing.push_back(ConfigSummary{select.Text(0), select.OptionalText(1)});
+    }
+    RETURN_IF_ERROR(
+        ValidateAgainstExisting(Summarize(config), existing, profile).WithContext(what));
+    ASSIGN_OR_RETURN(SqliteStatement insert,
+                     SqliteStatement::Prepare(
+                         db_,
+                         "INSERT OR REPLACE INTO inventory_configs (store_id, bucket, "
+                         "config_id, profile, filter_prefix, config_xml, updated_at_ms) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                         what));
+    RETURN_IF_ERROR(insert.BindText(1, store_id));
+    RETURN_IF_ERROR(insert.BindText(2, bucket));
+    RETURN_IF_ERROR(insert.BindText(3, config.id));
+    RETURN_IF_ERROR(insert.BindText(4, ProfileName(profile)));
+    RETURN_IF_ERROR(insert.BindOptionalText(5, config.filter_prefix));
+    RETURN_IF_ERROR(insert.BindText(6, xml));
+    RETURN_IF_ERROR(insert.BindInt64(7, clock_->NowMillis()));
+    return insert.Step().status();
+  });
+}
+
+Result<StoredConfig> ConfigStore::Get(std::string_view store_id, std::string_view bucket,
+                                      std::string_view id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string what = "get " + Describe(bucket, id) + " from " + path_;
+  ASSIGN_OR_RETURN(SqliteStatement stmt,
+                   SqliteStatement::Prepare(db_,
+                                            "SELECT " + std::string(kColumns) +
+                                                " FROM inventory_configs WHERE store_id = ?1 "
+                                                "AND bucket = ?2 AND config_id = ?3",
+                                            what));
+  RETURN_IF_ERROR(stmt.BindText(1, store_id));
+  RETURN_IF_ERROR(stmt.BindText(2, bucket));
+  RETURN_IF_ERROR(stmt.BindText(3, id));
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return NoSuchConfig(bucket, id);
+  return ReadRow(stmt, path_);
+}
+
+Result<ConfigPage> ConfigStore::List(std::string_view store_id, std::string_view bucket,
+                                     std::string_view after_id, int page_size) const {
+  if (page_size <= 0) {
+    return InvalidArgument("list inventory configurations: page size " +
+                           std::to_string(page_size) + " is not positive");
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string what = "list inventory configurations on bucket '" + std::string(bucket) +
+                     "' in " + path_;
+  ASSIGN_OR_RETURN(SqliteStatement stmt,
+                   SqliteStatement::Prepare(db_,
+                                            "SELECT " + std::string(kColumns) +
+                                                " FROM inventory_configs WHERE store_id = ?1 "
+                                                "AND bucket = ?2 AND config_id > ?3 ORDER BY "
+                                                "config_id LIMIT ?4",
+                                            what));
+  RETURN_IF_ERROR(stmt.BindText(1, store_id));
+  RETURN_IF_ERROR(stmt.BindText(2, bucket));
+  RETURN_IF_ERROR(stmt.BindText(3, after_id));
+  // One extra row tells whether another page follows.
+  RETURN_IF_ERROR(stmt.BindInt64(4, static_cast<int64_t>(page_size) + 1));
+  ConfigPage page;
+  for (;;) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    if (static_cast<int>(page.configs.size()) == page_size) {
+      page.next_token = page.configs.back().config.id;
+      break;
+    }
+    ASSIGN_OR_RETURN(StoredConfig c, ReadRow(stmt, path_));
+    page.configs.push_back(std::move(c));
+  }
+  return page;
+}
+
+Result<std::vector<StoredConfig>> ConfigStore::ListAll(std::string_view store_id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string what = "list all inventory configurations in " + path_;
+  ASSIGN_OR_RETURN(SqliteStatement stmt,
+                   SqliteStatement::Prepare(db_,
+                                            "SELECT " + std::string(kColumns) +
+                                                " FROM inventory_configs WHERE store_id = ?1 "
+                                                "ORDER BY bucket, config_id",
+                                            what));
+  RETURN_IF_ERROR(stmt.BindText(1, store_id));
+  std::vector<StoredConfig> out;
+  for (;;) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    ASSIGN_OR_RETURN(StoredConfig c, ReadRow(stmt, path_));
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+Status ConfigStore::Delete(std::string_view store_id, std::string_view bucket,
+                           std::string_view id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string what = "delete " + Describe(bucket, id) + " from " + path_;
+  ASSIGN_OR_RETURN(SqliteStatement stmt,
+                   SqliteStatement::Prepare(db_,
+                                            "DELETE FROM inventory_configs WHERE store_id = ?1 "
+                                            "AND bucket = ?2 AND config_id = ?3",
+                                            what));
+  RETURN_IF_ERROR(stmt.BindText(1, store_id));
+  RETURN_IF_ERROR(stmt.BindText(2, bucket));
+  RETURN_IF_ERROR(stmt.BindText(3, id));
+  RETURN_IF_ERROR(stmt.Step().status());
+  if (sqlite3_changes(db_) == 0) return NoSuchConfig(bucket, id);
+  return Status::OK();
+}
+
+}  // namespace stocktake::config
