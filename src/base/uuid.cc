@@ -13,8 +13,8 @@ std::string NewUuidV4() {
   }();
   uint64_t hi = generator();
   uint64_t lo = generator();
-  hi = (hi & ~0xF000ULL) | 0x4000ULL;                           // version 4
-  lo = (lo & ~(0xC000ULL << 48)) | (0x8000ULL << 48);           // variant 10xx
+  hi = (hi & ~0xF000ULL) | 0x4000ULL;                  // version 4
+  lo = (lo & ~(0xC000ULL << 48)) | (0x8000ULL << 48);  // variant 10xx
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(36);

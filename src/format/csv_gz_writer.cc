@@ -28,9 +28,7 @@ void AppendQuoted(std::string_view value, std::string* out) {
   out->push_back('"');
 }
 
-void AppendBool(bool value, std::string* out) {
-  out->append(value ? "\"true\"" : "\"false\"");
-}
+void AppendBool(bool value, std::string* out) { out->append(value ? "\"true\"" : "\"false\""); }
 
 void AppendInt(int64_t value, std::string* out) {
   char buf[24];

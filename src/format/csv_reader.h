@@ -35,8 +35,7 @@ class CsvReader {
   // `name` (e.g. "s3://b/k") is used in error messages.
   CsvReader(Pull pull, CsvCompression compression, std::string name);
   // Reads `data`, which must outlive the reader.
-  static CsvReader FromBytes(std::string_view data, CsvCompression compression,
-                             std::string name);
+  static CsvReader FromBytes(std::string_view data, CsvCompression compression, std::string name);
 
   // Sets `*row` to the next row's fields and returns true, or returns false
   // at the end. Corruption on malformed CSV or gzip; the pull's own status

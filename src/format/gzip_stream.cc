@@ -15,8 +15,8 @@ std::string ZlibMessage(const z_stream& stream, int code) {
 }  // namespace
 
 GzipCompressor::GzipCompressor(int level, Sink sink) : sink_(std::move(sink)) {
-  initialized_ = deflateInit2(&stream_, level, Z_DEFLATED, kGzipWindowBits, 8,
-                              Z_DEFAULT_STRATEGY) == Z_OK;
+  initialized_ =
+      deflateInit2(&stream_, level, Z_DEFLATED, kGzipWindowBits, 8, Z_DEFAULT_STRATEGY) == Z_OK;
   out_.resize(kOutChunk);
 }
 

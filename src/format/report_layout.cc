@@ -46,8 +46,7 @@ std::string AwsManifestKey(const ReportLocation& location, int64_t scan_start_ms
 }
 
 std::string AwsChecksumKey(const ReportLocation& location, int64_t scan_start_ms) {
-  return Base(location.prefix, location) + FormatReportFolder(scan_start_ms) +
-         "/manifest.checksum";
+  return Base(location.prefix, location) + FormatReportFolder(scan_start_ms) + "/manifest.checksum";
 }
 
 std::string AwsSymlinkKey(const ReportLocation& location, int64_t scan_start_ms) {
@@ -64,8 +63,8 @@ std::string SymlinkText(const std::vector<std::string>& data_urls) {
   return out;
 }
 
-std::string ObsDataKey(const ReportLocation& location, int64_t scan_start_ms,
-                       std::string_view uuid, int index) {
+std::string ObsDataKey(const ReportLocation& location, int64_t scan_start_ms, std::string_view uuid,
+                       int index) {
   std::string id;
   for (char c : uuid) {
     if (c != '-') id += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));

@@ -38,8 +38,8 @@ std::string SymlinkText(const std::vector<std::string>& data_urls);
 // P/S/<id>/YYYY-MM-DDTHH-MMZ/files/<UUID>_<index>.csv with P defaulting to
 // kObsDefaultPrefix; the UUID is written as OBS does, 32 uppercase hex
 // digits without dashes. Indexes count from 1.
-std::string ObsDataKey(const ReportLocation& location, int64_t scan_start_ms,
-                       std::string_view uuid, int index);
+std::string ObsDataKey(const ReportLocation& location, int64_t scan_start_ms, std::string_view uuid,
+                       int index);
 // P/S/<id>/YYYY-MM-DDTHH-MMZ/manifest.json
 std::string ObsManifestKey(const ReportLocation& location, int64_t scan_start_ms);
 

@@ -86,10 +86,18 @@ TEST(CsvDuckDbTest, EveryColumnReadsBackWithItsValue) {
 }
 
 TEST(CsvDuckDbTest, LargeReportWithHostileKeysRoundTrips) {
-  const std::vector<std::string> hostile = {
-      "a b",         "a+b",        "100%",          "caf\xC3\xA9",
-      "\xF0\x9F\x98\x80 smile.png", "say \"hi\"", "line\nbreak", "tab\there\x01",
-      "comma,semi;", "back\\slash", "'quoted'",   "~tilde/#hash?q=1&x"};
+  const std::vector<std::string> hostile = {"a b",
+                                            "a+b",
+                                            "100%",
+                                            "caf\xC3\xA9",
+                                            "\xF0\x9F\x98\x80 smile.png",
+                                            "say \"hi\"",
+                                            "line\nbreak",
+                                            "tab\there\x01",
+                                            "comma,semi;",
+                                            "back\\slash",
+                                            "'quoted'",
+                                            "~tilde/#hash?q=1&x"};
   std::vector<store::ObjectInfo> records;
   store::ObjectInfo o;
   o.storage_class = "STANDARD";

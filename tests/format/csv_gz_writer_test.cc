@@ -26,8 +26,8 @@ ReportWriterOptions Options(std::vector<InventoryField> columns, bool gzip) {
 }
 
 // Writes `records` and returns the bytes handed to the ObjectWriter.
-std::string Write(const ReportWriterOptions& options,
-                  const std::vector<store::ObjectInfo>& records, FileSummary* summary = nullptr) {
+std::string Write(const ReportWriterOptions& options, const std::vector<store::ObjectInfo>& records,
+                  FileSummary* summary = nullptr) {
   StringWriter out;
   auto writer = NewReportWriter(options, &out);
   EXPECT_TRUE(writer.ok()) << writer.status().ToString();
@@ -67,11 +67,10 @@ TEST(CsvGzWriterTest, UnknownValuesAreEmptyAndColumnsFollowOptions) {
   store::ObjectInfo bare;
   bare.key = "k";
   bare.size = 0;
-  auto columns = ReportColumns(false, {InventoryField::kETag, InventoryField::kSize,
-                                       InventoryField::kLastModifiedDate,
-                                       InventoryField::kIsMultipartUploaded});
-  EXPECT_EQ(Write(Options(columns, false), {bare}),
-            "\"src\",\"k\",\"0\",\"\",\"\",\"\"\n");
+  auto columns = ReportColumns(
+      false, {InventoryField::kETag, InventoryField::kSize, InventoryField::kLastModifiedDate,
+              InventoryField::kIsMultipartUploaded});
+  EXPECT_EQ(Write(Options(columns, false), {bare}), "\"src\",\"k\",\"0\",\"\",\"\",\"\"\n");
 }
 
 TEST(CsvGzWriterTest, EncodesHostileKeysAndDoublesQuotes) {
@@ -133,8 +132,8 @@ TEST(CsvGzWriterTest, EmptyReportIsAValidEmptyGzip) {
 }
 
 TEST(CsvGzWriterTest, LargeOutputStreamsInBoundedChunks) {
-  auto columns = ReportColumns(false, {InventoryField::kSize, InventoryField::kLastModifiedDate,
-                                       InventoryField::kETag});
+  auto columns = ReportColumns(
+      false, {InventoryField::kSize, InventoryField::kLastModifiedDate, InventoryField::kETag});
   StringWriter plain_out, gz_out;
   auto plain = NewReportWriter(Options(columns, false), &plain_out);
   auto gz = NewReportWriter(Options(columns, true), &gz_out);

@@ -101,11 +101,11 @@ TEST(CsvReaderTest, TruncatedOrDamagedGzipIsCorruption) {
   for (int i = 0; i < 5000; ++i) text += "\"b\",\"key" + std::to_string(i) + "\",\"1\"\n";
   std::string gz = Gzip(text);
   std::vector<std::string> broken = {
-      gz.substr(0, gz.size() - 4),       // trailer cut
-      gz.substr(0, gz.size() / 2),       // mid stream
-      gz.substr(0, 5),                   // header only
-      gz + "garbage after the member",   // trailing junk
-      std::string("\x1f\x8b", 2),        // magic only
+      gz.substr(0, gz.size() - 4),      // trailer cut
+      gz.substr(0, gz.size() / 2),      // mid stream
+      gz.substr(0, 5),                  // header only
+      gz + "garbage after the member",  // trailing junk
+      std::string("\x1f\x8b", 2),       // magic only
   };
   std::string flipped = gz;
   flipped[gz.size() / 2] ^= 0x55;
@@ -197,9 +197,9 @@ TEST(CsvReaderTest, WriterOutputReadsBackAsTheSameObjects) {
 }
 
 TEST(ParseInventoryRowTest, BadValuesAreCorruptionNamingTheColumn) {
-  const std::vector<InventoryField> columns = {
-      InventoryField::kBucket, InventoryField::kKey, InventoryField::kIsLatest,
-      InventoryField::kSize, InventoryField::kLastModifiedDate};
+  const std::vector<InventoryField> columns = {InventoryField::kBucket, InventoryField::kKey,
+                                               InventoryField::kIsLatest, InventoryField::kSize,
+                                               InventoryField::kLastModifiedDate};
   struct Case {
     std::vector<std::string> row;
     std::string message;

@@ -40,8 +40,8 @@ TEST(ManifestTest, WritesObsJsonExactly) {
   m.version = std::string(kObsManifestVersion);
   m.file_format = "CSV";
   m.file_schema = "Bucket,Key,Size";
-  m.files = {{"BucketInventory/user001/test_id/2019-01-03T12-28Z/files/ABC_1.csv", 6705647390,
-              "", 70585762}};
+  m.files = {{"BucketInventory/user001/test_id/2019-01-03T12-28Z/files/ABC_1.csv", 6705647390, "",
+              70585762}};
   EXPECT_EQ(WriteObsManifestJson(m),
             R"({"sourceBucket":"user001","destinationBucket":"bucket001","version":"2019-01-03",)"
             R"("fileFormat":"CSV","fileSchema":"Bucket,Key,Size","files":[)"
@@ -93,9 +93,9 @@ TEST(ManifestTest, EscapesStringsAndKeepsCommasInsideThem) {
 }
 
 TEST(ManifestTest, CreationTimestampMayBeANumber) {
-  auto parsed = ParseManifestJson(
-      R"({"sourceBucket":"s","destinationBucket":"d","creationTimestamp":42,)"
-      R"("fileFormat":"CSV","fileSchema":"Bucket, Key","files":[]})");
+  auto parsed =
+      ParseManifestJson(R"({"sourceBucket":"s","destinationBucket":"d","creationTimestamp":42,)"
+                        R"("fileFormat":"CSV","fileSchema":"Bucket, Key","files":[]})");
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
   EXPECT_EQ(parsed->creation_ms, 42);
 }
@@ -134,8 +134,8 @@ TEST(ManifestTest, ChecksumIsLowercaseHexMd5AndNewline) {
 }
 
 TEST(FileSchemaTest, NamesColumnsPerFormatAndDialect) {
-  auto columns = ReportColumns(true, {InventoryField::kSize, InventoryField::kLastModifiedDate,
-                                      InventoryField::kETag});
+  auto columns = ReportColumns(
+      true, {InventoryField::kSize, InventoryField::kLastModifiedDate, InventoryField::kETag});
   EXPECT_EQ(FileSchema(ReportFormat::kCsv, columns, false),
             "Bucket, Key, VersionId, IsLatest, IsDeleteMarker, Size, LastModifiedDate, ETag");
   EXPECT_EQ(FileSchema(ReportFormat::kCsv, columns, true),

@@ -15,7 +15,7 @@ TEST(ReportLayoutTest, AwsKeysForEveryPrefixShape) {
     std::string base;
   };
   const std::vector<Case> cases = {
-      {"", "src/cfg/"},         {"inv", "inv/src/cfg/"},   {"inv/", "inv/src/cfg/"},
+      {"", "src/cfg/"},           {"inv", "inv/src/cfg/"}, {"inv/", "inv/src/cfg/"},
       {"/inv//", "inv/src/cfg/"}, {"a/b", "a/b/src/cfg/"}, {"/", "src/cfg/"},
   };
   for (const Case& c : cases) {
