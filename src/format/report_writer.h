@@ -5,7 +5,7 @@
 // Usage: Append(record)... then Finish() (or Abandon()). The caller then
 // Close()s or Abort()s the ObjectWriter. REQUIRES: Finish or Abandon before
 // destruction. Not thread-safe; memory is bounded by the compressor's
-// buffers, whatever the number of rows.
+// buffers, whatever the number of rows. Formats: docs/report-format.md.
 #pragma once
 
 #include <cstdint>
@@ -52,8 +52,9 @@ class ReportWriter {
   virtual int64_t RowsWritten() const = 0;
 };
 
-// InvalidArgument for an unsupported format/option combination.
-// `out` must outlive the writer.
+// A CsvGzWriter for kCsv (csv_gz_writer.h). InvalidArgument for Parquet
+// and ORC ("Parquet reports are not supported yet"), no columns, or a gzip
+// level outside 1..9. `out` must outlive the writer.
 Result<std::unique_ptr<ReportWriter>> NewReportWriter(const ReportWriterOptions& options,
                                                       store::ObjectWriter* out);
 
