@@ -5,7 +5,9 @@
 // Listings come in S3 byte order of the full key, streamed by LocalLister;
 // a page resumes from its token by descending straight to it, and the
 // cursor of an unfinished listing is kept (a few, LRU) so the next page
-// continues without re-reading folders. Folders, empty or not, are not
+// continues without re-reading folders (like S3, a paged listing is not a
+// snapshot: folders are read when the walk reaches them). max_keys is not
+// capped at 1000. Folders, empty or not, are not
 // objects; temp files of in-flight writes, symlinks and special files are
 // skipped and never followed, so nothing outside the root is reachable.
 // Keys that are not plain relative paths ("a//b", "a/", "../x", NUL) are

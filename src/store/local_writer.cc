@@ -33,11 +33,17 @@ Result<std::unique_ptr<LocalWriter>> LocalWriter::Create(int bucket_fd, std::str
   parts.pop_back();
   for (std::string_view p : parts) w->folders_.emplace_back(p);
 
-  // A concurrent Delete may prune a fresh folder before our temp file pins
-  // it; start over a few times in that case.
-  constexpr int kAttempts = 4;
+  // A concurrent Delete may prune a folder on our path before our temp file
+  // pins it; start over (a bounded number of times) in that case.
+  constexpr int kAttempts = 16;
   for (int attempt = 0; attempt < kAttempts && !w->file_.valid(); ++attempt) {
-    ASSIGN_OR_RETURN(w->chain_, OpenDirChain(dup_fd, parts, /*create=*/true, w->what_));
+    Result<std::vector<UniqueFd>> chain = OpenDirChain(dup_fd, parts, /*create=*/true, w->what_);
+    if (!chain.ok()) {
+      // NotFound: a folder we hold was removed; start again from the bucket.
+      if (chain.status().code() == Code::kNotFound && attempt + 1 < kAttempts) continue;
+      return chain.status();
+    }
+    w->chain_ = std::move(chain).value();
     int dir = w->chain_.empty() ? dup_fd : w->chain_.back().get();
     for (int name_try = 0; name_try < 8; ++name_try) {
       w->temp_name_ = TempName();

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <mutex>
+#include <thread>
 
 #include "base/hash.h"
 #include "store/object_store_conformance.h"
@@ -232,6 +234,36 @@ TEST_F(LocalStoreTest, TokenResumesWithoutTheCachedCursor) {
   EXPECT_EQ(seen, (std::vector<std::string>{"a/", "b", "c/"}));
   req.continuation_token = "garbage";
   EXPECT_EQ(uncached->List("bkt", req).status().code(), Code::kInvalidArgument);
+}
+
+TEST_F(LocalStoreTest, ConcurrentWritersDeletersAndListersDoNotInterfere) {
+  constexpr int kThreads = 4;
+  constexpr int kRounds = 150;
+  std::vector<std::thread> threads;
+  std::vector<int> failures(kThreads, 0);
+  std::mutex mu;
+  std::vector<std::string> errors;
+  auto check = [&](int t, const Status& st) {
+    if (st.ok()) return;
+    ++failures[t];
+    std::lock_guard<std::mutex> lock(mu);
+    if (errors.size() < 5) errors.push_back(st.ToString());
+  };
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kRounds; ++i) {
+        // Shared folders: one thread's Delete prunes what another may be filling.
+        std::string key = "shared/" + std::to_string(i % 3) + "/t" + std::to_string(t);
+        check(t, store_->Put("bkt", key, "v"));
+        check(t, store_->List("bkt", {}).status());
+        check(t, store_->Delete("bkt", key));
+      }
+      check(t, store_->Put("bkt", "final/t" + std::to_string(t), "v"));
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  EXPECT_EQ(failures, std::vector<int>(kThreads, 0)) << ::testing::PrintToString(errors);
+  EXPECT_EQ(Keys(), (std::vector<std::string>{"final/t0", "final/t1", "final/t2", "final/t3"}));
 }
 
 }  // namespace
