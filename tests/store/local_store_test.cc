@@ -136,6 +136,20 @@ TEST_F(LocalStoreTest, NameUrlAndBuckets) {
   EXPECT_EQ(*store_->GetBucketLocation("bkt"), "");
 }
 
+TEST_F(LocalStoreTest, FsyncAndRegionOptions) {
+  LocalStoreOptions options;
+  options.root = dir_.path();
+  options.fsync = true;
+  options.region = "eu-local-1";
+  std::unique_ptr<LocalStore> store = std::move(LocalStore::Open(options)).value();
+  ASSERT_TRUE(store->Put("bkt", "synced/k", "durable").ok());
+  EXPECT_EQ(ReadFile(PathOf("synced/k")), "durable");
+  EXPECT_EQ(*store->GetBucketLocation("bkt"), "eu-local-1");
+  EXPECT_EQ(store->GetBucketLocation("nobucket").status().code(), Code::kNotFound);
+  options.root = dir_.Sub("missing-root");
+  EXPECT_EQ(LocalStore::Open(options).status().code(), Code::kNotFound);
+}
+
 TEST_F(LocalStoreTest, ListSkipsEtagUnlessAsked) {
   ASSERT_TRUE(store_->Put("bkt", "k", "abc").ok());
   ListRequest req;
