@@ -97,6 +97,14 @@ struct Capabilities {
   bool versioning = false;     // ListVersions returns real history
   bool etag_is_content_md5 = true;  // single-part ETag == MD5 of the content
   bool server_side_metadata = false;  // Head knows encryption/replication/lock
+  // Any non-empty UTF-8 key is valid ("a//b", "a/", "./x"); LocalStore
+  // refuses keys that do not map to a plain relative path.
+  bool supports_any_key = true;
+  // "a" and "a/b" can both be objects; not on a file system.
+  bool key_may_also_be_prefix = true;
+  // CreateBucket on a bucket that already exists returns OK (S3 us-east-1
+  // BucketAlreadyOwnedByYou behaviour) instead of AlreadyExists.
+  bool create_existing_bucket_is_ok = false;
 };
 
 // Streams one object to its store. Nothing is visible under the key until

@@ -1,0 +1,176 @@
+// LocalStore listings: List, ListVersions and the resumable-cursor cache.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "store/local_lister.h"
+#include "store/local_store.h"
+
+namespace stocktake::store {
+
+using local::ListBound;
+using local::LocalLister;
+using local::UniqueFd;
+
+namespace {
+
+// Tokens are opaque to callers: a kind letter plus the key or common prefix
+// the previous page ended on.
+std::string EncodeToken(const ListBound& bound) {
+  return (bound.kind == ListBound::Kind::kPastPrefix ? "p" : "k") + bound.key;
+}
+
+Result<ListBound> DecodeToken(const std::string& token, const std::string& what) {
+  if (token.size() < 2 || (token[0] != 'k' && token[0] != 'p')) {
+    return InvalidArgument(what + ": invalid continuation token");
+  }
+  ListBound::Kind kind = token[0] == 'p' ? ListBound::Kind::kPastPrefix : ListBound::Kind::kExclusive;
+  return ListBound{kind, token.substr(1)};
+}
+
+// The first bound of a request: after the token or start_after, and never
+// before the prefix.
+Result<ListBound> StartBound(const ListRequest& request, const std::string& what) {
+  ListBound bound{ListBound::Kind::kExclusive, request.start_after};
+  if (!request.continuation_token.empty()) {
+    ASSIGN_OR_RETURN(bound, DecodeToken(request.continuation_token, what));
+  }
+  if (bound.key < request.prefix) bound = ListBound{ListBound::Kind::kInclusive, request.prefix};
+  return bound;
+}
+
+std::string ListerKey(std::string_view bucket, const ListRequest& request, const std::string& token) {
+  std::string key(bucket);
+  for (const std::string* part : {&request.prefix, &request.delimiter, &token}) {
+    key.push_back('\0');
+    key += *part;
+  }
+  return key;
+}
+
+}  // namespace
+
+std::unique_ptr<LocalLister> LocalStore::TakeLister(const std::string& cache_key) {
+  std::lock_guard<std::mutex> lock(listers_mu_);
+  auto it = listers_.find(cache_key);
+  if (it == listers_.end()) return nullptr;
+  std::unique_ptr<LocalLister> lister = std::move(it->second);
+  listers_.erase(it);
+  std::erase(lister_order_, cache_key);
+  return lister;
+}
+
+void LocalStore::KeepLister(std::string cache_key, std::unique_ptr<LocalLister> lister) {
+  if (options_.max_resumable_listings == 0) return;
+  std::lock_guard<std::mutex> lock(listers_mu_);
+  // Bounded: each round removes one entry.
+  while (listers_.size() >= options_.max_resumable_listings && !lister_order_.empty()) {
+    listers_.erase(lister_order_.front());
+    lister_order_.pop_front();
+  }
+  if (listers_.emplace(cache_key, std::move(lister)).second) lister_order_.push_back(cache_key);
+}
+
+Result<bool> LocalStore::Describe(int dir_fd, const std::string& name, bool fetch_etag,
+                                  const std::string& what, ObjectInfo* info) {
+  struct stat st;
+  if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    if (errno == ENOENT) return false;
+    return ErrnoStatus(what + ": stat " + info->key, errno);
+  }
+  if (!S_ISREG(st.st_mode)) return false;
+  if (fetch_etag) {
+    int fd = ::openat(dir_fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+      if (errno == ENOENT || errno == ELOOP) return false;
+      return ErrnoStatus(what + ": open " + info->key, errno);
+    }
+    UniqueFd file(fd);
+    // Describe what we hash, even if the file changed since the stat above.
+    if (::fstat(fd, &st) != 0) return ErrnoStatus(what + ": stat " + info->key, errno);
+    if (!S_ISREG(st.st_mode)) return false;
+    ASSIGN_OR_RETURN(info->etag, EtagOf(fd, st, what));
+  }
+  info->size = st.st_size;
+  info->last_modified_ms =
+      static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000;
+  info->storage_class = "STANDARD";
+  return true;
+}
+
+Result<ListPage> LocalStore::List(std::string_view bucket, const ListRequest& request) {
+  std::string what = "list " + Target(bucket, request.prefix);
+  ASSIGN_OR_RETURN(UniqueFd bucket_fd, OpenBucket(bucket, what));
+  ListPage page;
+  if (request.max_keys <= 0) return page;
+  ASSIGN_OR_RETURN(ListBound bound, StartBound(request, what));
+
+  std::unique_ptr<LocalLister> lister;
+  if (!request.continuation_token.empty()) {
+    lister = TakeLister(ListerKey(bucket, request, request.continuation_token));
+  }
+  if (lister == nullptr) {
+    ASSIGN_OR_RETURN(lister, LocalLister::Open(std::move(bucket_fd), request.prefix, bound, what));
+  }
+
+  const std::string& delim = request.delimiter;
+  int count = 0;
+  ListBound last;
+  LocalLister::Item item;
+  // Bounded by the number of files below the bucket.
+  for (;;) {
+    ASSIGN_OR_RETURN(bool more, lister->Next(&item));
+    if (!more) break;
+    if (count == request.max_keys) {
+      lister->Unread();
+      page.next_token = EncodeToken(last);
+      break;
+    }
+    size_t pos = delim.empty() ? std::string::npos : item.key.find(delim, request.prefix.size());
+    if (pos != std::string::npos) {
+      last = ListBound{ListBound::Kind::kPastPrefix, item.key.substr(0, pos + delim.size())};
+      page.common_prefixes.push_back(last.key);
+      ++count;
+      RETURN_IF_ERROR(lister->Seek(last));
+      continue;
+    }
+    ObjectInfo info;
+    info.key = item.key;
+    ASSIGN_OR_RETURN(bool exists, Describe(item.dir_fd, item.name, request.fetch_etag, what, &info));
+    if (!exists) continue;
+    last = ListBound{ListBound::Kind::kExclusive, item.key};
+    page.objects.push_back(std::move(info));
+    ++count;
+  }
+  if (!page.next_token.empty()) {
+    KeepLister(ListerKey(bucket, request, page.next_token), std::move(lister));
+  }
+  return page;
+}
+
+Result<VersionPage> LocalStore::ListVersions(std::string_view bucket,
+                                             const VersionListRequest& request) {
+  // One "null" version per key: a key marker means "keys after it".
+  ListRequest list;
+  list.prefix = request.prefix;
+  list.start_after = request.key_marker;
+  list.max_keys = request.max_keys;
+  list.fetch_etag = true;
+  ASSIGN_OR_RETURN(ListPage page, List(bucket, list));
+  VersionPage out;
+  out.versions = std::move(page.objects);
+  for (ObjectInfo& v : out.versions) {
+    v.version_id = "null";
+    v.is_latest = true;
+  }
+  out.truncated = !page.next_token.empty();
+  if (out.truncated) {
+    out.next_key_marker = out.versions.back().key;
+    out.next_version_id_marker = "null";
+  }
+  return out;
+}
+
+}  // namespace stocktake::store
