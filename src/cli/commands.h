@@ -1,0 +1,30 @@
+// The subcommands of the stocktake CLI, one file each. A Register function
+// adds its subcommand to the app; when the subcommand is chosen, its parse
+// callback sets `*action` to the work to run. Actions return a Status that
+// Main() prints as one line and maps to an exit code (exit_codes.h).
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "base/status.h"
+
+namespace CLI {
+class App;
+}
+
+namespace stocktake::cli {
+
+struct GlobalFlags {
+  std::string state_dir;  // "" = default
+  bool quiet = false;
+};
+
+using Action = std::function<Status()>;
+
+void RegisterScan(CLI::App* app, GlobalFlags* globals, Action* action);
+void RegisterRun(CLI::App* app, GlobalFlags* globals, Action* action);
+void RegisterInventory(CLI::App* app, GlobalFlags* globals, Action* action);
+void RegisterDemo(CLI::App* app, GlobalFlags* globals, Action* action);
+
+}  // namespace stocktake::cli

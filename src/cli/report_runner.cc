@@ -1,0 +1,81 @@
+#include "cli/report_runner.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+
+namespace stocktake::cli {
+
+Result<format::ReportFormat> ParseFormatFlag(const std::string& text) {
+  std::string lower = text;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (lower == "csv") return format::ReportFormat::kCsv;
+  if (lower == "parquet") return format::ReportFormat::kParquet;
+  if (lower == "orc") return format::ReportFormat::kOrc;
+  return InvalidArgument("--format must be csv, parquet or orc, not '" + text + "'");
+}
+
+Result<std::vector<InventoryField>> ParseFieldList(const std::vector<std::string>& names, bool obs) {
+  std::vector<InventoryField> fields;
+  for (const std::string& raw : names) {
+    std::string name = raw;
+    name.erase(0, name.find_first_not_of(' '));
+    name.erase(name.find_last_not_of(' ') + 1);
+    if (name.empty()) continue;
+    std::optional<InventoryField> f = ParseFieldName(name);
+    if (!f || !IsOptionalField(*f) || (obs && !IsObsOptionalField(*f))) {
+      std::string valid;
+      for (int i = 0; i < kInventoryFieldCount; ++i) {
+        auto candidate = static_cast<InventoryField>(i);
+        if (!IsOptionalField(candidate) || (obs && !IsObsOptionalField(candidate))) continue;
+        if (!valid.empty()) valid += ", ";
+        valid += FieldName(candidate);
+      }
+      return InvalidArgument("unknown field '" + name + "' in --fields (valid: " + valid + ")");
+    }
+    if (std::find(fields.begin(), fields.end(), *f) == fields.end()) fields.push_back(*f);
+  }
+  return fields;
+}
+
+inventory::ReportSpec SpecFromConfig(const config::InventoryConfig& config, config::Profile profile,
+                                     store::ObjectStore* store, const std::string& source_bucket) {
+  inventory::ReportSpec spec;
+  spec.source = store;
+  spec.source_bucket = source_bucket;
+  spec.prefix = config.filter_prefix.value_or("");
+  spec.all_versions = config.included_versions == config::ObjectVersions::kAll;
+  spec.optional_fields = config.optional_fields;
+  spec.destination = store;
+  spec.destination_bucket = config.destination.bucket;
+  spec.destination_prefix = config.destination.prefix.value_or("");
+  spec.destination_account_id = config.destination.account_id.value_or("");
+  spec.config_id = config.id;
+  switch (config.destination.format) {
+    case config::ReportFormat::kCsv: spec.format = format::ReportFormat::kCsv; break;
+    case config::ReportFormat::kParquet: spec.format = format::ReportFormat::kParquet; break;
+    case config::ReportFormat::kOrc: spec.format = format::ReportFormat::kOrc; break;
+  }
+  spec.layout = profile == config::Profile::kObs ? inventory::ReportLayout::kObs
+                                                 : inventory::ReportLayout::kAws;
+  return spec;
+}
+
+Result<inventory::ReportResult> RunReport(const inventory::ReportSpec& spec, Progress* progress) {
+  progress->Start(spec.source_bucket + "/" + spec.config_id);
+  Result<inventory::ReportResult> result = inventory::GenerateReport(
+      spec, [progress](const inventory::ReportProgress& p) { progress->Update(p.objects, p.bytes); });
+  progress->Done();
+  return result;
+}
+
+void PrintReportResult(const inventory::ReportSpec& spec, const inventory::ReportResult& result) {
+  std::printf("%s/%s: %lld objects, %s in %zu data file(s) -> %s\n", spec.source_bucket.c_str(),
+              spec.config_id.c_str(), static_cast<long long>(result.objects),
+              HumanBytes(result.bytes).c_str(), result.data_keys.size(),
+              spec.destination->Url(spec.destination_bucket, result.manifest_key).c_str());
+  std::fflush(stdout);
+}
+
+}  // namespace stocktake::cli

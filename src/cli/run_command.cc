@@ -1,0 +1,86 @@
+// `stocktake run [--bucket B --id ID | --all]`: runs stored inventory
+// configurations now. One failing report does not stop the others; every
+// failure is printed and the exit code is non-zero.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "cli/report_runner.h"
+#include "cli/state.h"
+#include "cli/store_options.h"
+
+namespace stocktake::cli {
+namespace {
+
+struct RunFlags {
+  std::string bucket;
+  std::string id;
+  bool all = false;
+  bool include_disabled = false;
+  StoreFlags store;
+};
+
+Status RunStored(const RunFlags& flags, const GlobalFlags& globals) {
+  if (flags.all == !flags.bucket.empty()) {
+    return InvalidArgument("run: give either --bucket B [--id ID] or --all");
+  }
+  StoreFlags store_flags = flags.store;
+  ASSIGN_OR_RETURN(store_flags.etag_cache_dir, StateDir(globals));
+  ASSIGN_OR_RETURN(OpenedStore store, OpenStore(store_flags));
+  ASSIGN_OR_RETURN(std::unique_ptr<config::ConfigStore> configs, OpenConfigStore(globals));
+  std::vector<config::StoredConfig> todo;
+  if (flags.all) {
+    ASSIGN_OR_RETURN(todo, configs->ListAll(store.id));
+  } else if (!flags.id.empty()) {
+    ASSIGN_OR_RETURN(config::StoredConfig one, configs->Get(store.id, flags.bucket, flags.id));
+    todo.push_back(std::move(one));
+  } else {
+    ASSIGN_OR_RETURN(todo, ListBucketConfigs(*configs, store.id, flags.bucket));
+    if (todo.empty()) {
+      return NotFound("run: no inventory configurations on bucket '" + flags.bucket + "'");
+    }
+  }
+
+  Progress progress(globals.quiet);
+  Status first_error;
+  int failed = 0, ran = 0;
+  for (const config::StoredConfig& stored : todo) {
+    if (!stored.config.is_enabled && !flags.include_disabled && flags.id.empty()) continue;
+    inventory::ReportSpec spec =
+        SpecFromConfig(stored.config, stored.profile, store.store.get(), stored.bucket);
+    Result<inventory::ReportResult> result = RunReport(spec, &progress);
+    ++ran;
+    if (result.ok()) {
+      PrintReportResult(spec, *result);
+    } else {
+      ++failed;
+      if (todo.size() > 1) std::fprintf(stderr, "stocktake: %s\n", result.status().message().c_str());
+      if (first_error.ok()) first_error = result.status();
+    }
+  }
+  if (failed > 0) {
+    if (todo.size() == 1) return first_error;
+    return Status(first_error.code(), std::to_string(failed) + " of " + std::to_string(ran) +
+                                          " reports failed");
+  }
+  if (ran == 0) std::printf("no enabled inventory configurations to run\n");
+  return Status::OK();
+}
+
+}  // namespace
+
+void RegisterRun(CLI::App* app, GlobalFlags* globals, Action* action) {
+  auto flags = std::make_shared<RunFlags>();
+  CLI::App* cmd = app->add_subcommand("run", "run stored inventory configurations now");
+  cmd->add_option("--bucket", flags->bucket, "source bucket");
+  cmd->add_option("--id", flags->id, "configuration id (default: all of the bucket's)");
+  cmd->add_flag("--all", flags->all, "every stored configuration of the store");
+  cmd->add_flag("--include-disabled", flags->include_disabled, "also run disabled configurations");
+  AddStoreFlags(cmd, &flags->store);
+  cmd->callback([flags, globals, action] {
+    *action = [flags, globals] { return RunStored(*flags, *globals); };
+  });
+}
+
+}  // namespace stocktake::cli

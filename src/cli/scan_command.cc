@@ -1,0 +1,110 @@
+// `stocktake scan SOURCE --dest DEST ...`: a one-off report without a
+// stored configuration.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "base/inventory_field.h"
+#include "cli/commands.h"
+#include "cli/progress.h"
+#include "cli/report_runner.h"
+#include "cli/state.h"
+#include "cli/store_options.h"
+#include "config/validate.h"
+
+namespace stocktake::cli {
+namespace {
+
+struct ScanFlags {
+  std::string source;
+  std::string dest;
+  std::string format = "csv";
+  std::string versions = "current";
+  std::vector<std::string> fields;
+  std::string prefix;
+  std::string id = "scan";
+  std::string layout = "aws";
+  std::string dest_account;
+  int64_t max_file_size = 512LL << 20;
+  StoreFlags store;
+};
+
+Status RunScan(const ScanFlags& flags, const GlobalFlags& globals) {
+  inventory::ReportSpec req;
+  ASSIGN_OR_RETURN(req.format, ParseFormatFlag(flags.format));
+  if (flags.versions != "current" && flags.versions != "all") {
+    return InvalidArgument("--versions must be 'current' or 'all', not '" + flags.versions + "'");
+  }
+  req.all_versions = flags.versions == "all";
+  if (flags.layout != "aws" && flags.layout != "obs") {
+    return InvalidArgument("--layout must be 'aws' or 'obs', not '" + flags.layout + "'");
+  }
+  const bool obs = flags.layout == "obs";
+  req.layout = obs ? inventory::ReportLayout::kObs : inventory::ReportLayout::kAws;
+  ASSIGN_OR_RETURN(req.optional_fields, ParseFieldList(flags.fields, obs));
+  if (!config::IsValidConfigId(flags.id)) {
+    return InvalidArgument("--id '" + flags.id + "' must be 1-64 characters from [A-Za-z0-9._-]");
+  }
+  if (flags.max_file_size < 1024) return InvalidArgument("--max-file-size must be >= 1024");
+  req.config_id = flags.id;
+  req.max_file_bytes = flags.max_file_size;
+  req.destination_account_id = flags.dest_account;
+
+  ASSIGN_OR_RETURN(Location src, ParseLocation(flags.source));
+  ASSIGN_OR_RETURN(Location dst, ParseLocation(flags.dest));
+  req.source_bucket = src.bucket;
+  req.prefix = src.prefix;
+  if (!flags.prefix.empty()) {
+    req.prefix = src.prefix.empty() ? flags.prefix : src.prefix + "/" + flags.prefix;
+  }
+  req.destination_bucket = dst.bucket;
+  req.destination_prefix = dst.prefix;
+
+  StoreFlags store_flags = flags.store;
+  ASSIGN_OR_RETURN(store_flags.etag_cache_dir, StateDir(globals));
+  ASSIGN_OR_RETURN(OpenedStore source, OpenLocationStore(src, store_flags));
+  RETURN_IF_ERROR(source.store->HeadBucket(src.bucket).WithContext("scan source " + flags.source));
+  if (!dst.is_s3) {
+    // A local destination folder is created on demand, once the source is
+    // known to be readable, and only inside an existing parent.
+    std::error_code ec;
+    std::filesystem::create_directory(dst.root + "/" + dst.bucket, ec);
+    if (ec) {
+      return ErrnoStatus("scan destination " + flags.dest, ec.value());
+    }
+  }
+  ASSIGN_OR_RETURN(OpenedStore destination, OpenLocationStore(dst, store_flags));
+  req.source = source.store.get();
+  req.destination = destination.store.get();
+
+  Progress progress(globals.quiet);
+  ASSIGN_OR_RETURN(inventory::ReportResult result, RunReport(req, &progress));
+  PrintReportResult(req, result);
+  return Status::OK();
+}
+
+}  // namespace
+
+void RegisterScan(CLI::App* app, GlobalFlags* globals, Action* action) {
+  auto flags = std::make_shared<ScanFlags>();
+  CLI::App* cmd = app->add_subcommand("scan", "make a one-off inventory report of SOURCE into DEST");
+  cmd->add_option("SOURCE", flags->source, "s3://bucket[/prefix] or /local/root/bucket[/sub]")
+      ->required();
+  cmd->add_option("--dest", flags->dest, "s3://bucket[/prefix] or a local folder")->required();
+  cmd->add_option("--format", flags->format, "csv (parquet, orc: later)");
+  cmd->add_option("--versions", flags->versions, "current | all");
+  cmd->add_option("--fields", flags->fields, "optional fields, e.g. Size,LastModifiedDate,ETag")
+      ->delimiter(',');
+  cmd->add_option("--prefix", flags->prefix, "only keys under this prefix");
+  cmd->add_option("--id", flags->id, "report id (the config-id folder), default 'scan'");
+  cmd->add_option("--layout", flags->layout, "aws | obs");
+  cmd->add_option("--dest-account", flags->dest_account, "destination account id (informational)");
+  cmd->add_option("--max-file-size", flags->max_file_size, "start a new data file past this many bytes");
+  AddStoreFlags(cmd, &flags->store);
+  cmd->callback([flags, globals, action] {
+    *action = [flags, globals] { return RunScan(*flags, *globals); };
+  });
+}
+
+}  // namespace stocktake::cli

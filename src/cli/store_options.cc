@@ -1,0 +1,118 @@
+#include "cli/store_options.h"
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+
+#include "base/hash.h"
+#include "store/local_store.h"
+#include "store/retrying_store.h"
+#include "store/s3_store.h"
+
+namespace stocktake::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+Result<OpenedStore> OpenS3(const StoreFlags& flags) {
+  if (flags.endpoint_url.rfind("http://", 0) != 0 && flags.endpoint_url.rfind("https://", 0) != 0) {
+    return InvalidArgument("--endpoint-url must start with http:// or https://, not '" +
+                           flags.endpoint_url + "'");
+  }
+  store::CredentialRequest creq;
+  creq.explicit_profile = flags.profile;
+  creq.explicit_region = flags.region;
+  ASSIGN_OR_RETURN(store::ResolvedCredentials creds, store::ResolveCredentials(creq));
+  store::S3StoreOptions options;
+  options.endpoint = flags.endpoint_url;
+  options.credentials = creds.credentials;
+  if (!creds.region.empty()) options.region = creds.region;
+  ASSIGN_OR_RETURN(std::unique_ptr<store::S3Store> s3, store::S3Store::Open(options));
+  OpenedStore opened;
+  opened.id = "s3:" + flags.endpoint_url;
+  opened.store = std::make_unique<store::RetryingStore>(
+      std::shared_ptr<store::ObjectStore>(std::move(s3)), RetryPolicy());
+  return opened;
+}
+
+Result<OpenedStore> OpenLocal(const std::string& root, const std::string& etag_cache_dir) {
+  std::error_code ec;
+  fs::path abs = fs::absolute(root, ec).lexically_normal();
+  std::string path = abs.string();
+  if (path.size() > 1 && path.back() == '/') path.pop_back();
+  if (!fs::is_directory(abs, ec)) {
+    return NotFound("local store root '" + root + "' is not a directory");
+  }
+  store::LocalStoreOptions options;
+  options.root = path;
+  if (!etag_cache_dir.empty()) {
+    // One cache file per estate root, kept in the state folder.
+    options.etag_cache_path = etag_cache_dir + "/etag-cache-" + Md5Hex(path).substr(0, 16);
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<store::LocalStore> local, store::LocalStore::Open(options));
+  OpenedStore opened;
+  opened.id = "local:" + path;
+  opened.is_local = true;
+  opened.store = std::make_unique<store::RetryingStore>(
+      std::shared_ptr<store::ObjectStore>(std::move(local)), RetryPolicy());
+  return opened;
+}
+
+}  // namespace
+
+void AddStoreFlags(CLI::App* app, StoreFlags* flags) {
+  app->add_option("--local", flags->local_root, "local store: folder whose sub-folders are buckets");
+  app->add_option("--endpoint-url", flags->endpoint_url, "S3-compatible endpoint URL");
+  app->add_option("--region", flags->region, "S3 region (default from AWS config, else us-east-1)");
+  app->add_option("--profile", flags->profile, "AWS profile for credentials");
+}
+
+Result<OpenedStore> OpenStore(const StoreFlags& flags) {
+  if (!flags.local_root.empty() && !flags.endpoint_url.empty()) {
+    return InvalidArgument("give either --local ROOT or --endpoint-url URL, not both");
+  }
+  if (!flags.local_root.empty()) return OpenLocal(flags.local_root, flags.etag_cache_dir);
+  if (!flags.endpoint_url.empty()) return OpenS3(flags);
+  return InvalidArgument("no store: give --local ROOT or --endpoint-url URL");
+}
+
+Result<Location> ParseLocation(const std::string& text) {
+  Location loc;
+  if (text.rfind("s3://", 0) == 0) {
+    loc.is_s3 = true;
+    std::string rest = text.substr(5);
+    size_t slash = rest.find('/');
+    loc.bucket = rest.substr(0, slash);
+    if (slash != std::string::npos) loc.prefix = rest.substr(slash + 1);
+    while (!loc.prefix.empty() && loc.prefix.back() == '/') loc.prefix.pop_back();
+    if (loc.bucket.empty()) return InvalidArgument("no bucket in '" + text + "'");
+    return loc;
+  }
+  if (text.find("://") != std::string::npos) {
+    return InvalidArgument("unsupported location '" + text + "' (use s3://bucket[/prefix] or a path)");
+  }
+  if (text.empty()) return InvalidArgument("empty location");
+  std::error_code ec;
+  fs::path abs = fs::absolute(text, ec).lexically_normal();
+  std::string path = abs.string();
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  if (path == "/") return InvalidArgument("'" + text + "' names no bucket folder");
+  size_t cut = path.rfind('/');
+  loc.root = cut == 0 ? "/" : path.substr(0, cut);
+  loc.bucket = path.substr(cut + 1);
+  return loc;
+}
+
+Result<OpenedStore> OpenLocationStore(const Location& location, const StoreFlags& flags) {
+  if (!location.is_s3) return OpenLocal(location.root, flags.etag_cache_dir);
+  if (flags.endpoint_url.empty()) {
+    // Without an endpoint, s3:// means AWS itself in the configured region.
+    StoreFlags aws = flags;
+    std::string region = flags.region.empty() ? "us-east-1" : flags.region;
+    aws.endpoint_url = "https://s3." + region + ".amazonaws.com";
+    return OpenS3(aws);
+  }
+  return OpenS3(flags);
+}
+
+}  // namespace stocktake::cli

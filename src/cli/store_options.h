@@ -1,0 +1,61 @@
+// How every command names its store and its locations, the same way
+// everywhere:
+//   --local ROOT                      a folder whose top-level folders are buckets
+//   --endpoint-url URL [--region R]   an S3-compatible endpoint, with the usual
+//   [--profile P]                     AWS credentials (env, ~/.aws files)
+// and locations given as arguments: `s3://bucket[/prefix]` (on the S3 store)
+// or a local path `/root/bucket[/sub]` (root = the parent of the bucket).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "base/status.h"
+#include "store/object_store.h"
+
+namespace CLI {
+class App;
+}
+
+namespace stocktake::cli {
+
+struct StoreFlags {
+  std::string local_root;
+  std::string endpoint_url;
+  std::string region;
+  std::string profile;
+  bool path_style = true;
+  // Where LocalStore keeps its persistent ETag cache (the state folder);
+  // "" = in memory only. Set by commands, not a flag.
+  std::string etag_cache_dir;
+};
+
+// Adds --local, --endpoint-url, --region, --profile to a subcommand.
+void AddStoreFlags(CLI::App* app, StoreFlags* flags);
+
+struct OpenedStore {
+  std::unique_ptr<store::ObjectStore> store;  // wrapped with retries
+  std::string id;  // "local:/abs/root" or "s3:URL", keys stored configs
+  bool is_local = false;
+};
+
+// The store named by --local / --endpoint-url. InvalidArgument when neither
+// or both are given.
+Result<OpenedStore> OpenStore(const StoreFlags& flags);
+
+struct Location {
+  bool is_s3 = false;
+  std::string root;    // local: folder holding the bucket folder
+  std::string bucket;
+  std::string prefix;  // "" or "a/b" (no leading or trailing '/')
+};
+
+// Parses "s3://bucket[/prefix]" or a local path. InvalidArgument on an
+// empty bucket or a malformed URL.
+Result<Location> ParseLocation(const std::string& text);
+
+// Opens the store a Location lives in: local → LocalStore(root),
+// s3 → S3Store from flags (--endpoint-url required).
+Result<OpenedStore> OpenLocationStore(const Location& location, const StoreFlags& flags);
+
+}  // namespace stocktake::cli

@@ -1,0 +1,316 @@
+#include "inventory/report_generator.h"
+
+#include <algorithm>
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <thread>
+
+#include "base/bounded_queue.h"
+#include "base/uuid.h"
+#include "format/manifest.h"
+#include "format/report_layout.h"
+
+namespace stocktake::inventory {
+namespace {
+
+using store::ObjectInfo;
+
+constexpr InventoryField kHeadFields[] = {
+    InventoryField::kReplicationStatus,        InventoryField::kEncryptionStatus,
+    InventoryField::kObjectLockRetainUntilDate, InventoryField::kObjectLockMode,
+    InventoryField::kObjectLockLegalHoldStatus, InventoryField::kIntelligentTieringAccessTier,
+    InventoryField::kBucketKeyStatus,           InventoryField::kLifecycleExpirationDate,
+};
+
+bool Has(const std::vector<InventoryField>& fields, InventoryField f) {
+  return std::find(fields.begin(), fields.end(), f) != fields.end();
+}
+
+// One listing page on its way from the lister to the writer.
+struct Batch {
+  std::vector<ObjectInfo> objects;
+};
+
+// Fills the HEAD-only fields of a page's objects, `concurrency` at a time.
+Status EnrichWithHead(store::ObjectStore* source, const std::string& bucket,
+                      std::vector<ObjectInfo>* objects, int concurrency) {
+  std::atomic<size_t> next{0};
+  std::vector<Status> errors(static_cast<size_t>(std::max(1, concurrency)));
+  auto work = [&](size_t slot) {
+    for (size_t i = next++; i < objects->size(); i = next++) {
+      ObjectInfo& obj = (*objects)[i];
+      if (obj.is_delete_marker) continue;
+      Result<ObjectInfo> head = source->Head(bucket, obj.key);
+      if (!head.ok()) {
+        // An object deleted since it was listed keeps its listed fields
+        // (reports are a rolling snapshot, as at AWS).
+        if (head.status().code() == Code::kNotFound) continue;
+        errors[slot] = head.status();
+        return;
+      }
+      ObjectInfo listed = std::move(obj);
+      obj = std::move(head).value();
+      obj.key = std::move(listed.key);
+      obj.version_id = std::move(listed.version_id);
+      obj.is_latest = listed.is_latest;
+      obj.is_delete_marker = listed.is_delete_marker;
+      if (!listed.owner_id.empty()) obj.owner_id = std::move(listed.owner_id);
+      if (obj.checksum_algorithm.empty()) obj.checksum_algorithm = listed.checksum_algorithm;
+    }
+  };
+  std::vector<std::thread> threads;
+  for (size_t t = 1; t < errors.size(); ++t) threads.emplace_back(work, t);
+  work(0);
+  for (auto& th : threads) th.join();
+  for (const Status& st : errors) RETURN_IF_ERROR(st);
+  return Status::OK();
+}
+
+// Pages through the source into `queue`; returns the listing's status.
+Status ListInto(const ReportSpec& spec, bool fetch_etag, bool head, BoundedQueue<Batch>* queue) {
+  store::ObjectStore* src = spec.source;
+  if (spec.all_versions) {
+    store::VersionListRequest req;
+    req.prefix = spec.prefix;
+    req.max_keys = spec.page_size;
+    for (;;) {
+      ASSIGN_OR_RETURN(store::VersionPage page, src->ListVersions(spec.source_bucket, req));
+      if (head) RETURN_IF_ERROR(EnrichWithHead(src, spec.source_bucket, &page.versions,
+                                               spec.head_concurrency));
+      if (!queue->Push(Batch{std::move(page.versions)})) return Cancelled("listing stopped");
+      if (!page.truncated) return Status::OK();
+      req.key_marker = page.next_key_marker;
+      req.version_id_marker = page.next_version_id_marker;
+    }
+  }
+  store::ListRequest req;
+  req.prefix = spec.prefix;
+  req.max_keys = spec.page_size;
+  req.fetch_etag = fetch_etag;
+  req.fetch_owner = Has(spec.optional_fields, InventoryField::kObjectOwner);
+  for (;;) {
+    ASSIGN_OR_RETURN(store::ListPage page, src->List(spec.source_bucket, req));
+    if (head) {
+      RETURN_IF_ERROR(
+          EnrichWithHead(src, spec.source_bucket, &page.objects, spec.head_concurrency));
+    }
+    bool last = page.next_token.empty();
+    if (!queue->Push(Batch{std::move(page.objects)})) return Cancelled("listing stopped");
+    if (last) return Status::OK();
+    req.continuation_token = std::move(page.next_token);
+  }
+}
+
+// Writes data files from the queue, splitting past max_file_bytes.
+class DataFileSink {
+ public:
+  DataFileSink(const ReportSpec& spec, format::ReportWriterOptions options, int64_t creation_ms)
+      : spec_(spec),
+        options_(std::move(options)),
+        location_{spec.destination_prefix, spec.source_bucket, spec.config_id},
+        creation_ms_(creation_ms) {}
+
+  ~DataFileSink() { AbortOpen(); }
+
+  Status Append(const ObjectInfo& obj) {
+    if (!writer_) RETURN_IF_ERROR(OpenNext());
+    RETURN_IF_ERROR(writer_->Append(obj));
+    if (writer_->BytesWritten() >= spec_.max_file_bytes) return FinishCurrent();
+    return Status::OK();
+  }
+
+  // Closes the open file. An empty report still gets one (empty) data file,
+  // as AWS delivers for an empty bucket.
+  Status Finish() {
+    if (!writer_ && files_.empty()) RETURN_IF_ERROR(OpenNext());
+    if (writer_) return FinishCurrent();
+    return Status::OK();
+  }
+
+  // Deletes every published data file (after a failure).
+  void DeletePublished() {
+    AbortOpen();
+    for (const auto& f : files_) spec_.destination->Delete(spec_.destination_bucket, f.key).IgnoreError();
+    files_.clear();
+  }
+
+  const std::vector<format::ManifestFile>& files() const { return files_; }
+
+ private:
+  Status OpenNext() {
+    current_key_ =
+        spec_.layout == ReportLayout::kObs
+            ? format::ObsDataKey(location_, creation_ms_, NewUuidV4(),
+                                 static_cast<int>(files_.size()) + 1)
+            : format::AwsDataKey(location_, NewUuidV4(),
+                                 format::ReportFileSuffix(options_.format, options_.gzip));
+    ASSIGN_OR_RETURN(out_, spec_.destination->NewWriter(spec_.destination_bucket, current_key_));
+    ASSIGN_OR_RETURN(writer_, format::NewReportWriter(options_, out_.get()));
+    return Status::OK();
+  }
+
+  Status FinishCurrent() {
+    Result<format::FileSummary> summary = writer_->Finish();
+    writer_.reset();
+    if (!summary.ok()) {
+      AbortOpen();
+      return summary.status();
+    }
+    Status st = out_->Close();
+    out_.reset();
+    RETURN_IF_ERROR(st);
+    format::ManifestFile file;
+    file.key = current_key_;
+    file.size = summary->bytes;
+    file.md5_hex = summary->md5_hex;
+    file.inventoried_record = summary->rows;
+    files_.push_back(std::move(file));
+    return Status::OK();
+  }
+
+  void AbortOpen() {
+    if (writer_) writer_->Abandon();
+    writer_.reset();
+    if (out_) out_->Abort();
+    out_.reset();
+  }
+
+ private:
+  const ReportSpec& spec_;
+  format::ReportWriterOptions options_;
+  format::ReportLocation location_;
+  int64_t creation_ms_;
+  std::string current_key_;
+  std::unique_ptr<store::ObjectWriter> out_;
+  std::unique_ptr<format::ReportWriter> writer_;
+  std::vector<format::ManifestFile> files_;
+};
+
+
+// Publishes the report's index files after its data files: symlink.txt,
+// then manifest.json, then manifest.checksum (AWS); manifest.json (OBS).
+// A partial failure deletes what this function wrote.
+Status PublishManifest(const ReportSpec& spec, format::Manifest manifest, ReportResult* result) {
+  const format::ReportLocation location{spec.destination_prefix, spec.source_bucket,
+                                        spec.config_id};
+  store::ObjectStore* dst = spec.destination;
+  const std::string& bucket = spec.destination_bucket;
+  std::vector<std::string> written;
+  auto put = [&](const std::string& key, const std::string& body, const char* type) -> Status {
+    store::WriteOptions opts;
+    opts.content_type = type;
+    RETURN_IF_ERROR(dst->Put(bucket, key, body, opts));
+    written.push_back(key);
+    return Status::OK();
+  };
+  Status st;
+  if (spec.layout == ReportLayout::kObs) {
+    manifest.destination_bucket = bucket;
+    manifest.version = std::string(format::kObsManifestVersion);
+    result->manifest_key = format::ObsManifestKey(location, result->creation_ms);
+    st = put(result->manifest_key, format::WriteObsManifestJson(manifest), "application/json");
+  } else {
+    manifest.destination_bucket = "arn:aws:s3:::" + bucket;
+    manifest.version = std::string(format::kAwsManifestVersion);
+    std::vector<std::string> urls;
+    for (const auto& f : manifest.files) urls.push_back(dst->Url(bucket, f.key));
+    result->symlink_key = format::AwsSymlinkKey(location, result->creation_ms);
+    result->manifest_key = format::AwsManifestKey(location, result->creation_ms);
+    result->checksum_key = format::AwsChecksumKey(location, result->creation_ms);
+    const std::string json = format::WriteAwsManifestJson(manifest);
+    st = put(result->symlink_key, format::SymlinkText(urls), "text/plain");
+    if (st.ok()) st = put(result->manifest_key, json, "application/json");
+    if (st.ok()) st = put(result->checksum_key, format::ManifestChecksum(json), "text/plain");
+  }
+  if (!st.ok()) {
+    for (const std::string& key : written) dst->Delete(bucket, key).IgnoreError();
+  }
+  return st;
+}
+
+}  // namespace
+
+bool NeedsHead(const std::vector<InventoryField>& fields) {
+  for (InventoryField f : kHeadFields) {
+    if (Has(fields, f)) return true;
+  }
+  return false;
+}
+
+Result<ReportResult> GenerateReport(const ReportSpec& spec, const ProgressCallback& progress) {
+  if (!spec.source || !spec.destination) return InvalidArgument("report: missing store");
+  if (spec.layout == ReportLayout::kObs && spec.format != format::ReportFormat::kCsv) {
+    return InvalidArgument("report " + spec.config_id + ": the OBS layout supports CSV only");
+  }
+  RETURN_IF_ERROR(spec.source->HeadBucket(spec.source_bucket));
+  RETURN_IF_ERROR(spec.destination->HeadBucket(spec.destination_bucket));
+
+  ReportResult result;
+  result.creation_ms = spec.clock->NowMillis();  // the instant listing begins
+
+  format::ReportWriterOptions options;
+  options.format = spec.format;
+  options.source_bucket = spec.source_bucket;
+  options.columns = ReportColumns(spec.all_versions, spec.optional_fields);
+  options.gzip = spec.layout == ReportLayout::kAws;
+
+  DataFileSink sink(spec, options, result.creation_ms);
+
+  const bool fetch_etag = Has(spec.optional_fields, InventoryField::kETag) ||
+                          Has(spec.optional_fields, InventoryField::kIsMultipartUploaded);
+  const bool head =
+      NeedsHead(spec.optional_fields) && spec.source->capabilities().server_side_metadata;
+
+  BoundedQueue<Batch> queue(4);
+  Status list_status;
+  std::thread lister([&] {
+    list_status = ListInto(spec, fetch_etag, head, &queue);
+    queue.Close();
+  });
+
+  Status write_status;
+  ReportProgress prog;
+  while (std::optional<Batch> batch = queue.Pop()) {
+    if (!write_status.ok()) continue;  // drain so the lister can finish
+    for (const ObjectInfo& obj : batch->objects) {
+      write_status = sink.Append(obj);
+      if (!write_status.ok()) break;
+      ++prog.objects;
+      prog.bytes += obj.is_delete_marker ? 0 : obj.size;
+    }
+    if (!write_status.ok()) {
+      queue.Close();
+      continue;
+    }
+    if (progress) progress(prog);
+  }
+  lister.join();
+  Status st = !list_status.ok() && list_status.code() != Code::kCancelled ? list_status
+                                                                          : write_status;
+  if (st.ok()) st = list_status;
+  if (st.ok()) st = sink.Finish();
+  if (st.ok()) {
+    format::Manifest manifest;
+    manifest.source_bucket = spec.source_bucket;
+    manifest.creation_ms = result.creation_ms;
+    manifest.file_format = std::string(format::ReportFormatName(spec.format));
+    manifest.file_schema =
+        format::FileSchema(spec.format, options.columns, spec.layout == ReportLayout::kObs);
+    manifest.files = sink.files();
+    st = PublishManifest(spec, std::move(manifest), &result);
+  }
+  if (!st.ok()) {
+    sink.DeletePublished();
+    return st.WithContext("report " + spec.source_bucket + "/" + spec.config_id);
+  }
+  result.objects = prog.objects;
+  result.bytes = prog.bytes;
+  for (const auto& f : sink.files()) {
+    result.data_keys.push_back(f.key);
+    result.data_bytes += f.size;
+  }
+  return result;
+}
+
+}  // namespace stocktake::inventory

@@ -1,0 +1,78 @@
+// ReportGenerator: produces one complete inventory report for one source
+// bucket into a destination bucket, in the AWS (or OBS) layout.
+//
+// The listing streams from the source store to the ReportWriter and on to
+// the destination ObjectWriter; memory stays bounded by a few listing pages
+// plus the compressor's buffers, however large the bucket. Publication
+// order makes a half report invisible: data files, then hive symlink.txt,
+// then manifest.json, then manifest.checksum (AWS) — a report exists exactly
+// when its checksum (OBS: its manifest) exists. On failure the data files
+// already written are deleted (best effort) and no manifest is written.
+//
+// Stores are not owned and must outlive Generate(). Thread-compatible: one
+// Generate() per ReportGenerator at a time; several generators may run in
+// parallel over the same thread-safe stores.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/inventory_field.h"
+#include "base/status.h"
+#include "format/report_writer.h"
+#include "store/object_store.h"
+
+namespace stocktake::inventory {
+
+enum class ReportLayout { kAws, kObs };
+
+struct ReportSpec {
+  store::ObjectStore* source = nullptr;
+  std::string source_bucket;
+  std::string prefix;  // only keys starting with it
+  bool all_versions = false;
+  std::vector<InventoryField> optional_fields;
+
+  store::ObjectStore* destination = nullptr;
+  std::string destination_bucket;
+  std::string destination_prefix;  // "" = none (OBS: "" means BucketInventory)
+  std::string destination_account_id;  // informational
+  std::string config_id;
+  format::ReportFormat format = format::ReportFormat::kCsv;
+  ReportLayout layout = ReportLayout::kAws;
+
+  int64_t max_file_bytes = 512LL << 20;  // start a new data file past this size
+  int page_size = 1000;
+  int head_concurrency = 16;  // parallel HEADs when fields need them
+  Clock* clock = Clock::Real();
+};
+
+struct ReportProgress {
+  int64_t objects = 0;
+  int64_t bytes = 0;  // sum of object sizes listed
+};
+
+struct ReportResult {
+  int64_t objects = 0;  // rows written
+  int64_t bytes = 0;    // sum of object sizes
+  int64_t creation_ms = 0;
+  std::vector<std::string> data_keys;
+  int64_t data_bytes = 0;  // compressed report bytes
+  std::string manifest_key;
+  std::string checksum_key;  // "" for OBS
+  std::string symlink_key;   // "" for OBS
+};
+
+using ProgressCallback = std::function<void(const ReportProgress&)>;
+
+// Lists the source and writes the report. Returns the first error, naming
+// the operation and target; nothing is published on failure.
+Result<ReportResult> GenerateReport(const ReportSpec& spec, const ProgressCallback& progress = {});
+
+// True when these fields need a HEAD per object (not in the listing).
+bool NeedsHead(const std::vector<InventoryField>& fields);
+
+}  // namespace stocktake::inventory
