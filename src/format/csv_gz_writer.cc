@@ -10,7 +10,6 @@
 namespace stocktake::format {
 namespace {
 
-constexpr size_t kBlockBytes = 1 << 20;
 constexpr int64_t kMillisPerDay = 86'400'000;
 
 // Appends `value` quoted, doubling embedded quotes (RFC 4180).
@@ -51,7 +50,7 @@ CsvGzWriter::CsvGzWriter(const ReportWriterOptions& options, store::ObjectWriter
     gzip_.emplace(options_.compression_level,
                   [this](std::string_view bytes) { return Emit(bytes); });
   }
-  block_.reserve(kBlockBytes + 64 * 1024);
+  block_.reserve(static_cast<size_t>(options_.flush_bytes) + 64 * 1024);
 }
 
 CsvGzWriter::~CsvGzWriter() {
@@ -63,7 +62,7 @@ Status CsvGzWriter::Append(const store::ObjectInfo& record) {
   RETURN_IF_ERROR(failed_);
   AppendRow(record, &block_);
   ++rows_;
-  if (block_.size() >= kBlockBytes) return FlushBlock();
+  if (static_cast<int64_t>(block_.size()) >= options_.flush_bytes) return FlushBlock();
   return Status::OK();
 }
 
@@ -87,6 +86,7 @@ void CsvGzWriter::Abandon() {
 
 Status CsvGzWriter::FlushBlock() {
   Status st = gzip_ ? gzip_->Write(block_) : Emit(block_);
+  if (st.ok() && gzip_) st = gzip_->Flush();
   block_.clear();
   if (!st.ok()) failed_ = st;
   return st;

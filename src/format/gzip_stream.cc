@@ -30,6 +30,12 @@ Status GzipCompressor::Write(std::string_view data) {
   return Deflate(Z_NO_FLUSH);
 }
 
+Status GzipCompressor::Flush() {
+  stream_.next_in = nullptr;
+  stream_.avail_in = 0;
+  return Deflate(Z_SYNC_FLUSH);
+}
+
 Status GzipCompressor::Finish() {
   stream_.next_in = nullptr;
   stream_.avail_in = 0;

@@ -33,6 +33,9 @@ class GzipCompressor {
   // Internal if zlib rejects the level or runs out of memory; otherwise the
   // sink's status.
   Status Write(std::string_view data);
+  // Compresses pending input and emits it up to a byte boundary
+  // (Z_SYNC_FLUSH), so the bytes emitted so far track the input closely.
+  Status Flush();
   // Ends the gzip member (trailer with CRC32 and size). REQUIRES: called once.
   Status Finish();
 

@@ -32,6 +32,11 @@ struct ReportWriterOptions {
   std::vector<InventoryField> columns;      // from ReportColumns(), canonical order
   bool gzip = true;                         // CSV: false only for the OBS layout
   int compression_level = 6;
+  // Rows are encoded into a block of about this many bytes, which is then
+  // compressed and flushed to the ObjectWriter; BytesWritten() lags the
+  // rows appended by at most one block. Smaller blocks track a file-size
+  // limit more closely at a small cost in speed and size.
+  int64_t flush_bytes = 1 << 20;
 };
 
 struct FileSummary {

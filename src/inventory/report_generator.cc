@@ -254,6 +254,7 @@ Result<ReportResult> GenerateReport(const ReportSpec& spec, const ProgressCallba
   options.source_bucket = spec.source_bucket;
   options.columns = ReportColumns(spec.all_versions, spec.optional_fields);
   options.gzip = spec.layout == ReportLayout::kAws;
+  options.flush_bytes = std::clamp<int64_t>(spec.max_file_bytes / 8, 4096, 1 << 20);
 
   DataFileSink sink(spec, options, result.creation_ms);
 
