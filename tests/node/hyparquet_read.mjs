@@ -42,7 +42,8 @@ try {
       compressors,
       rowFormat: 'array',
       onComplete: (rows) => {
-        for (const row of rows) process.stdout.write(JSON.stringify(row, replacer) + '\n');
+        const lines = rows.map((row) => JSON.stringify(row, replacer));
+        process.stdout.write(lines.length ? lines.join('\n') + '\n' : '');
       },
     });
   }
