@@ -41,11 +41,11 @@ class ParquetColumnWriter {
   Status AddInt64(int64_t value);
   Status AddBool(bool value);
 
-  // Uncompressed bytes of the chunk so far, and what it holds in memory.
+  // Uncompressed bytes of the chunk so far, including the open page.
   int64_t uncompressed_bytes() const { return uncompressed_ + static_cast<int64_t>(PageBytes()); }
-  int64_t buffered_bytes() const {
-    return static_cast<int64_t>(pages_.size() + PageBytes() + dictionary_.plain().size());
-  }
+  // Compressed bytes of the chunk's closed data pages; it only grows until
+  // FinishChunk, whose output adds the dictionary page.
+  int64_t compressed_bytes() const { return static_cast<int64_t>(pages_.size()); }
 
   // Closes the chunk: `*bytes` gets the chunk as it goes into the file at
   // `file_offset`, `*meta` its metadata. Resets for the next row group.

@@ -240,7 +240,7 @@ void ParquetReportWriter::Abandon() {
 
 int64_t ParquetReportWriter::BytesWritten() const {
   int64_t buffered = 0;
-  for (const ParquetColumnWriter& c : columns_) buffered += c.buffered_bytes();
+  for (const ParquetColumnWriter& c : columns_) buffered += c.compressed_bytes();
   return bytes_ + buffered;
 }
 

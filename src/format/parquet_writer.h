@@ -44,7 +44,9 @@ class ParquetReportWriter : public ReportWriter {
   Status Append(const store::ObjectInfo& record) override;
   Result<FileSummary> Finish() override;
   void Abandon() override;
-  // Bytes handed to the ObjectWriter plus the compressed pages buffered.
+  // Bytes handed to the ObjectWriter plus the closed compressed pages of
+  // the open row group (open pages, at most ~1 MiB per column, not yet).
+  // Never decreases.
   int64_t BytesWritten() const override;
   int64_t RowsWritten() const override { return rows_; }
 
