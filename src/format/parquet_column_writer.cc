@@ -73,8 +73,8 @@ Status ParquetColumnWriter::AddString(std::string_view value) {
   if (!required_) defs_.push_back(1);
   if (page_is_dictionary_) {
     bool inserted = false;
-    std::optional<uint32_t> index = dictionary_.FindOrInsert(
-        value, limits_.dictionary_entries, limits_.dictionary_bytes, &inserted);
+    std::optional<uint32_t> index = dictionary_.FindOrInsert(value, limits_.dictionary_entries,
+                                                             limits_.dictionary_bytes, &inserted);
     if (index) {
       indices_.push_back(*index);
       if (inserted) UpdateStringStats(value);

@@ -20,8 +20,7 @@ void AppendVarint(uint64_t value, std::string* out) {
 }
 
 // Bit-packs values[0..8) (missing ones as 0) LSB first into bit_width bytes.
-void AppendPackedGroup(const uint32_t* values, size_t available, int bit_width,
-                       std::string* out) {
+void AppendPackedGroup(const uint32_t* values, size_t available, int bit_width, std::string* out) {
   uint64_t acc = 0;
   int bits = 0;
   for (size_t i = 0; i < 8; ++i) {
@@ -213,8 +212,8 @@ Status PageCompressor::Compress(std::string_view input, std::string* out) {
       auto* c = static_cast<libdeflate_compressor*>(context_);
       if (c == nullptr) return Internal("parquet gzip: bad level " + std::to_string(level_));
       out->resize(libdeflate_gzip_compress_bound(c, input.size()));
-      const size_t n = libdeflate_gzip_compress(c, input.data(), input.size(), out->data(),
-                                                out->size());
+      const size_t n =
+          libdeflate_gzip_compress(c, input.data(), input.size(), out->data(), out->size());
       if (n == 0) return Internal("parquet gzip: compression failed");
       out->resize(n);
       return Status::OK();
@@ -223,8 +222,8 @@ Status PageCompressor::Compress(std::string_view input, std::string* out) {
       auto* c = static_cast<ZSTD_CCtx*>(context_);
       if (c == nullptr) return Internal("parquet zstd: no context");
       out->resize(ZSTD_compressBound(input.size()));
-      const size_t n = ZSTD_compressCCtx(c, out->data(), out->size(), input.data(), input.size(),
-                                         level_);
+      const size_t n =
+          ZSTD_compressCCtx(c, out->data(), out->size(), input.data(), input.size(), level_);
       if (ZSTD_isError(n)) return Internal(std::string("parquet zstd: ") + ZSTD_getErrorName(n));
       out->resize(n);
       return Status::OK();
@@ -256,8 +255,8 @@ Status DecompressPage(ParquetCodec codec, std::string_view input, size_t uncompr
     case ParquetCodec::kGzip: {
       libdeflate_decompressor* d = libdeflate_alloc_decompressor();
       size_t n = 0;
-      const libdeflate_result rc = libdeflate_gzip_decompress(d, input.data(), input.size(),
-                                                              out->data(), out->size(), &n);
+      const libdeflate_result rc =
+          libdeflate_gzip_decompress(d, input.data(), input.size(), out->data(), out->size(), &n);
       libdeflate_free_decompressor(d);
       if (rc != LIBDEFLATE_SUCCESS || n != uncompressed_size) break;
       return Status::OK();

@@ -38,8 +38,8 @@ class StringDictionary {
   // The value's index, inserting it when new; nullopt when inserting would
   // exceed `max_entries` entries or `max_bytes` of PLAIN data. `*inserted`
   // says whether it was new.
-  std::optional<uint32_t> FindOrInsert(std::string_view value, size_t max_entries,
-                                       size_t max_bytes, bool* inserted);
+  std::optional<uint32_t> FindOrInsert(std::string_view value, size_t max_entries, size_t max_bytes,
+                                       bool* inserted);
   size_t size() const { return offsets_.size(); }
   const std::string& plain() const { return plain_; }
   void Clear();

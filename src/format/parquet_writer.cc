@@ -124,7 +124,7 @@ Status ParquetReportWriter::AppendValues(const store::ObjectInfo& r) {
         break;
       case InventoryField::kVersionId:
         // S3's "null" version is written as an empty string (spec §4).
-        st = r.version_id.empty()    ? c.AddNull()
+        st = r.version_id.empty()     ? c.AddNull()
              : r.version_id == "null" ? c.AddString("")
                                       : c.AddString(r.version_id);
         break;

@@ -17,15 +17,15 @@ std::string Bytes(std::initializer_list<int> bytes) {
 
 TEST(ThriftCompactTest, FieldHeadersUseDeltasAndZigzagVarints) {
   ThriftWriter w;
-  w.I32Field(1, 3);        // delta 1, i32: 0x15, zigzag(3) = 6
-  w.I64Field(3, -1);       // delta 2, i64: 0x26, zigzag(-1) = 1
+  w.I32Field(1, 3);         // delta 1, i32: 0x15, zigzag(3) = 6
+  w.I64Field(3, -1);        // delta 2, i64: 0x26, zigzag(-1) = 1
   w.BinaryField(20, "ab");  // delta 17 > 15: type byte, zigzag id 40
-  w.BoolField(21, true);   // delta 1, true: 0x11
-  w.BoolField(22, false);  // 0x12
-  w.I32Field(23, 300);     // zigzag 600 = 0xD8 0x04
+  w.BoolField(21, true);    // delta 1, true: 0x11
+  w.BoolField(22, false);   // 0x12
+  w.I32Field(23, 300);      // zigzag 600 = 0xD8 0x04
   w.EndStruct();
-  EXPECT_EQ(w.data(), Bytes({0x15, 0x06, 0x26, 0x01, 0x08, 0x28, 0x02, 'a', 'b', 0x11, 0x12,
-                             0x15, 0xD8, 0x04, 0x00}));
+  EXPECT_EQ(w.data(), Bytes({0x15, 0x06, 0x26, 0x01, 0x08, 0x28, 0x02, 'a', 'b', 0x11, 0x12, 0x15,
+                             0xD8, 0x04, 0x00}));
 }
 
 TEST(ThriftCompactTest, NestedStructsRestoreTheOuterFieldId) {
@@ -40,8 +40,8 @@ TEST(ThriftCompactTest, NestedStructsRestoreTheOuterFieldId) {
   w.I32Element(-1);
   w.BeginListField(8, ThriftType::kBinary, 15);  // long list: 0xF8 then size
   w.EndStruct();
-  EXPECT_EQ(w.data(), Bytes({0x45, 0x02, 0x1C, 0x15, 0x02, 0x00, 0x15, 0x02, 0x19, 0x25, 0x02,
-                             0x01, 0x19, 0xF8, 0x0F, 0x00}));
+  EXPECT_EQ(w.data(), Bytes({0x45, 0x02, 0x1C, 0x15, 0x02, 0x00, 0x15, 0x02, 0x19, 0x25, 0x02, 0x01,
+                             0x19, 0xF8, 0x0F, 0x00}));
 }
 
 TEST(ThriftCompactTest, ReaderSkipsWhatWriterWrote) {
@@ -113,7 +113,9 @@ TEST(RleHybridTest, EncodesRunsAndBitPackedGroupsAsTheSpecSays) {
       // Three values bit-packed, padded at the end.
       {"short tail", {1, 0, 1}, 1, Bytes({0x03, 0x05})},
       // A long run after one packed group.
-      {"group then run", {1, 0, 1, 0, 1, 0, 1, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2}, 2,
+      {"group then run",
+       {1, 0, 1, 0, 1, 0, 1, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2},
+       2,
        Bytes({0x03, 0x11, 0x11, 0x12, 0x02})},
       // Width 9 values take two bytes in an RLE run.
       {"wide rle", std::vector<uint32_t>(10, 300), 9, Bytes({0x14, 0x2C, 0x01})},
@@ -191,10 +193,10 @@ TEST_P(PageCodecTest, CompressedPagesDecompressAndDamageIsCorruption) {
   EXPECT_EQ(back, page);
   EXPECT_EQ(DecompressPage(GetParam(), compressed, page.size() + 1, &back).code(),
             Code::kCorruption);
-  EXPECT_EQ(DecompressPage(GetParam(), compressed.substr(0, compressed.size() / 2), page.size(),
-                           &back)
-                .code(),
-            Code::kCorruption);
+  EXPECT_EQ(
+      DecompressPage(GetParam(), compressed.substr(0, compressed.size() / 2), page.size(), &back)
+          .code(),
+      Code::kCorruption);
 }
 
 INSTANTIATE_TEST_SUITE_P(Codecs, PageCodecTest,

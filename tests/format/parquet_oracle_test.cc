@@ -114,11 +114,12 @@ TEST(ParquetOracleTest, EveryColumnReadsBackExactlyInBothReaders) {
 
 TEST(ParquetOracleTest, SchemaIsTheInventorySchema) {
   TempDir dir;
-  auto columns = ReportColumns(true, {InventoryField::kSize, InventoryField::kLastModifiedDate,
-                                      InventoryField::kETag});
+  auto columns = ReportColumns(
+      true, {InventoryField::kSize, InventoryField::kLastModifiedDate, InventoryField::kETag});
   std::string path = WriteReport(dir, ParquetOptions(columns), ThreeRecords());
   EXPECT_EQ(Duck("SELECT name, type, repetition_type, converted_type, logical_type, "
-                 "num_children FROM parquet_schema(" + SqlQuote(path) + ")"),
+                 "num_children FROM parquet_schema(" +
+                 SqlQuote(path) + ")"),
             (std::vector<std::string>{
                 "[\"s3.inventory\",null,null,null,null,\"8\"]",
                 "[\"bucket\",\"BYTE_ARRAY\",\"REQUIRED\",\"UTF8\",\"StringType()\",null]",
@@ -155,8 +156,7 @@ TEST(ParquetOracleTest, SchemaIsTheInventorySchema) {
 TEST(ParquetOracleTest, EmptyReportHasSchemaAndNoRows) {
   TempDir dir;
   std::string path = WriteReport(dir, ParquetOptions(AllColumns()), {});
-  EXPECT_EQ(Duck("SELECT count(*) FROM " + ReadParquet(path)),
-            std::vector<std::string>{"[\"0\"]"});
+  EXPECT_EQ(Duck("SELECT count(*) FROM " + ReadParquet(path)), std::vector<std::string>{"[\"0\"]"});
   EXPECT_EQ(Duck("SELECT count(*) FROM (DESCRIBE SELECT * FROM " + ReadParquet(path) + ")"),
             std::vector<std::string>{"[\"21\"]"});
   EXPECT_TRUE(Hyparquet(path).empty());
@@ -234,9 +234,9 @@ TEST(ParquetOracleTest, ManyRowGroupsWithHostileKeysReadBackExactly) {
     records.push_back(o);
   }
   TempDir dir;
-  ReportWriterOptions options = ParquetOptions(ReportColumns(
-      false, {InventoryField::kSize, InventoryField::kLastModifiedDate, InventoryField::kETag,
-              InventoryField::kStorageClass}));
+  ReportWriterOptions options =
+      ParquetOptions(ReportColumns(false, {InventoryField::kSize, InventoryField::kLastModifiedDate,
+                                           InventoryField::kETag, InventoryField::kStorageClass}));
   options.parquet_row_group_rows = 30'000;
   std::string path = WriteReport(dir, options, records);
   const std::string read = ReadParquet(path);
@@ -245,20 +245,21 @@ TEST(ParquetOracleTest, ManyRowGroupsWithHostileKeysReadBackExactly) {
                  ") WHERE path_in_schema = 'key'"),
             std::vector<std::string>{"[\"7\"]"});
   EXPECT_EQ(Duck("SELECT count(*), sum(size), epoch_ms(max(last_modified_date)), "
-                 "count(DISTINCT key), sum((e_tag = md5(key))::INT) FROM " + read +
-                 " WHERE storage_class <> 'HOSTILE'"),
-            std::vector<std::string>{"[\"200000\",\"" + std::to_string(total) +
-                                     "\",\"" + std::to_string(1'700'000'000'000 + int64_t{199'999} * 1000) +
+                 "count(DISTINCT key), sum((e_tag = md5(key))::INT) FROM " +
+                 read + " WHERE storage_class <> 'HOSTILE'"),
+            std::vector<std::string>{"[\"200000\",\"" + std::to_string(total) + "\",\"" +
+                                     std::to_string(1'700'000'000'000 + int64_t{199'999} * 1000) +
                                      "\",\"200000\",\"200000\"]"});
   auto keys = Duck("SELECT key, octet_length(encode(key))::VARCHAR FROM " + read +
                    " WHERE storage_class = 'HOSTILE' ORDER BY size DESC");
   ASSERT_EQ(keys.size(), kHostileKeys.size());
   std::vector<std::string> hyp = Hyparquet(path);
   ASSERT_EQ(hyp.size(), records.size());
-  EXPECT_EQ(hyp[12345], "[\"src\",\"logs/621/part 12345.json\",\"160485\","
-                        "\"" + FormatIso8601Millis(1'700'000'000'000 + int64_t{12'345} * 1000) +
-                        "\",\"" + Md5Hex("logs/621/part 12345.json") +
-                        "\",\"STANDARD\"]");
+  EXPECT_EQ(hyp[12345],
+            "[\"src\",\"logs/621/part 12345.json\",\"160485\","
+            "\"" +
+                FormatIso8601Millis(1'700'000'000'000 + int64_t{12'345} * 1000) + "\",\"" +
+                Md5Hex("logs/621/part 12345.json") + "\",\"STANDARD\"]");
   simdjson::dom::parser parser;
   for (size_t i = 0; i < kHostileKeys.size(); ++i) {
     EXPECT_EQ(JsonString(parser, keys[i], 0), kHostileKeys[i]) << keys[i];
@@ -277,8 +278,8 @@ TEST(ParquetOracleTest, DictionaryFallsBackToPlainAndKeepsValues) {
     records.push_back(o);
   }
   TempDir dir;
-  ReportWriterOptions options = ParquetOptions(
-      ReportColumns(false, {InventoryField::kETag, InventoryField::kStorageClass}));
+  ReportWriterOptions options =
+      ParquetOptions(ReportColumns(false, {InventoryField::kETag, InventoryField::kStorageClass}));
   std::string path = WriteReport(dir, options, records);
   EXPECT_EQ(Duck("SELECT path_in_schema, encodings FROM parquet_metadata(" + SqlQuote(path) +
                  ") ORDER BY column_id"),
@@ -286,31 +287,33 @@ TEST(ParquetOracleTest, DictionaryFallsBackToPlainAndKeepsValues) {
                                       "[\"key\",\"PLAIN, RLE, RLE_DICTIONARY\"]",
                                       "[\"e_tag\",\"PLAIN, RLE, RLE_DICTIONARY\"]",
                                       "[\"storage_class\",\"PLAIN, RLE, RLE_DICTIONARY\"]"}));
-  EXPECT_EQ(Duck("SELECT count(DISTINCT key), count(e_tag), count(DISTINCT e_tag), "
-                 "min(key), max(key) FROM " + ReadParquet(path)),
-            std::vector<std::string>{"[\"100000\",\"50000\",\"7\",\"unique/0" +
-                                     std::string(20, 'k') + "\",\"unique/9" +
-                                     std::string(20, 'k') + "\"]"});
+  EXPECT_EQ(
+      Duck("SELECT count(DISTINCT key), count(e_tag), count(DISTINCT e_tag), "
+           "min(key), max(key) FROM " +
+           ReadParquet(path)),
+      std::vector<std::string>{"[\"100000\",\"50000\",\"7\",\"unique/0" + std::string(20, 'k') +
+                               "\",\"unique/9" + std::string(20, 'k') + "\"]"});
   std::vector<std::string> hyp = Hyparquet(path);
   ASSERT_EQ(hyp.size(), records.size());
-  EXPECT_EQ(hyp[99'999], "[\"src\",\"unique/99999" + std::string(20, 'k') +
-                             "\",\"etag4\",\"STANDARD\"]");
+  EXPECT_EQ(hyp[99'999],
+            "[\"src\",\"unique/99999" + std::string(20, 'k') + "\",\"etag4\",\"STANDARD\"]");
 }
 
 TEST(ParquetOracleTest, ColumnStatisticsLetEnginesPrune) {
   TempDir dir;
   std::string path = WriteReport(dir, ParquetOptions(AllColumns()), ThreeRecords());
   EXPECT_EQ(Duck("SELECT path_in_schema, stats_min_value, stats_max_value, stats_null_count "
-                 "FROM parquet_metadata(" + SqlQuote(path) + ") WHERE path_in_schema IN "
+                 "FROM parquet_metadata(" +
+                 SqlQuote(path) +
+                 ") WHERE path_in_schema IN "
                  "('key', 'size', 'is_latest', 'object_access_control_list', "
                  "'last_modified_date') ORDER BY column_id"),
-            (std::vector<std::string>{
-                "[\"key\",\"bare\",\"dir/a b+c%d.txt\",\"0\"]",
-                "[\"is_latest\",\"false\",\"true\",\"0\"]",
-                "[\"size\",\"0\",\"1234\",\"1\"]",
-                "[\"last_modified_date\",\"2024-04-22 01:13:28.123+00\","
-                "\"2024-04-22 01:13:28.123+00\",\"1\"]",
-                "[\"object_access_control_list\",null,null,\"3\"]"}));
+            (std::vector<std::string>{"[\"key\",\"bare\",\"dir/a b+c%d.txt\",\"0\"]",
+                                      "[\"is_latest\",\"false\",\"true\",\"0\"]",
+                                      "[\"size\",\"0\",\"1234\",\"1\"]",
+                                      "[\"last_modified_date\",\"2024-04-22 01:13:28.123+00\","
+                                      "\"2024-04-22 01:13:28.123+00\",\"1\"]",
+                                      "[\"object_access_control_list\",null,null,\"3\"]"}));
 }
 
 }  // namespace
