@@ -1,11 +1,12 @@
 #include "format/report_writer.h"
 
 #include "format/csv_gz_writer.h"
+#include "format/parquet_writer.h"
 
 namespace stocktake::format {
 namespace {
 
-std::string_view ParquetType(InventoryField field) {
+std::string_view ParquetTypeName(InventoryField field) {
   switch (FieldTypeOf(field)) {
     case FieldType::kString:
       return "binary";
@@ -77,15 +78,25 @@ std::string_view ReportFileSuffix(ReportFormat format, bool gzip) {
 
 Result<std::unique_ptr<ReportWriter>> NewReportWriter(const ReportWriterOptions& options,
                                                       store::ObjectWriter* out) {
-  if (options.format != ReportFormat::kCsv) {
+  if (options.format == ReportFormat::kOrc) {
     return InvalidArgument(std::string(ReportFormatName(options.format)) +
                            " reports are not supported yet");
   }
   if (out == nullptr) return InvalidArgument("report writer: no output object");
   if (options.columns.empty()) return InvalidArgument("report writer: no columns");
-  if (options.gzip && (options.compression_level < 1 || options.compression_level > 9)) {
-    return InvalidArgument("report writer: gzip level " +
+  const bool leveled = options.format == ReportFormat::kParquet
+                           ? options.parquet_compression == ParquetCompression::kGzip ||
+                                 options.parquet_compression == ParquetCompression::kZstd
+                           : options.gzip;
+  if (leveled && (options.compression_level < 1 || options.compression_level > 9)) {
+    return InvalidArgument("report writer: compression level " +
                            std::to_string(options.compression_level) + " is not in 1..9");
+  }
+  if (options.format == ReportFormat::kParquet) {
+    if (options.parquet_row_group_rows < 1 || options.parquet_row_group_bytes < 1) {
+      return InvalidArgument("report writer: Parquet row group limits must be positive");
+    }
+    return std::unique_ptr<ReportWriter>(new ParquetReportWriter(options, out));
   }
   return std::unique_ptr<ReportWriter>(new CsvGzWriter(options, out));
 }
@@ -104,7 +115,7 @@ std::string FileSchema(ReportFormat format, const std::vector<InventoryField>& c
       schema = "message s3.inventory { ";
       for (InventoryField field : columns) {
         schema += IsRequiredColumn(field) ? "required " : "optional ";
-        schema += ParquetType(field);
+        schema += ParquetTypeName(field);
         schema += ' ';
         schema += FieldColumnName(field);
         schema += ParquetAnnotation(field);

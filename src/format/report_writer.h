@@ -21,6 +21,9 @@ namespace stocktake::format {
 
 enum class ReportFormat { kCsv, kParquet, kOrc };
 
+// Page compression of Parquet reports; AWS writes Snappy.
+enum class ParquetCompression { kSnappy, kZstd, kGzip, kNone };
+
 // "CSV" / "Parquet" / "ORC" as in configs and manifests.
 std::string_view ReportFormatName(ReportFormat format);
 // Data file suffix: ".csv.gz", ".parquet", ".orc"; OBS plain CSV: ".csv".
@@ -31,11 +34,16 @@ struct ReportWriterOptions {
   std::string source_bucket;                // written in the Bucket column
   std::vector<InventoryField> columns;      // from ReportColumns(), canonical order
   bool gzip = true;                         // CSV: false only for the OBS layout
-  int compression_level = 6;
-  // Rows are encoded into a block of about this many bytes, which is then
-  // compressed and flushed to the ObjectWriter; BytesWritten() lags the
-  // rows appended by at most one block. Smaller blocks track a file-size
-  // limit more closely at a small cost in speed and size.
+  int compression_level = 6;                // gzip (CSV, Parquet) and Parquet zstd, 1..9
+  ParquetCompression parquet_compression = ParquetCompression::kSnappy;
+  // A Parquet row group ends at whichever limit it reaches first; memory
+  // is bounded by one row group (compressed pages plus open pages).
+  int64_t parquet_row_group_rows = 1'000'000;
+  int64_t parquet_row_group_bytes = int64_t{128} << 20;  // uncompressed
+  // CSV: rows are encoded into a block of about this many bytes, which is
+  // then compressed and flushed to the ObjectWriter; BytesWritten() lags
+  // the rows appended by at most one block. Smaller blocks track a
+  // file-size limit more closely at a small cost in speed and size.
   int64_t flush_bytes = 1 << 20;
 };
 
@@ -57,9 +65,10 @@ class ReportWriter {
   virtual int64_t RowsWritten() const = 0;
 };
 
-// A CsvGzWriter for kCsv (csv_gz_writer.h). InvalidArgument for Parquet
-// and ORC ("Parquet reports are not supported yet"), no columns, or a gzip
-// level outside 1..9. `out` must outlive the writer.
+// A CsvGzWriter for kCsv (csv_gz_writer.h), a ParquetReportWriter for
+// kParquet (parquet_writer.h). InvalidArgument for ORC ("ORC reports are
+// not supported yet"), no columns, a compression level outside 1..9 or
+// row group limits below 1. `out` must outlive the writer.
 Result<std::unique_ptr<ReportWriter>> NewReportWriter(const ReportWriterOptions& options,
                                                       store::ObjectWriter* out);
 

@@ -1,29 +1,8 @@
 #include "testing/duckdb.h"
 
-#include <sys/wait.h>
-
-#include <cstdio>
-#include <filesystem>
-
-#include "testing/temp_dir.h"
+#include "testing/node_script.h"
 
 namespace stocktake::testing {
-namespace {
-
-// Single-quotes `text` for /bin/sh.
-std::string ShellQuote(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-}  // namespace
 
 std::string SqlQuote(std::string_view text) {
   std::string out = "'";
@@ -35,39 +14,7 @@ std::string SqlQuote(std::string_view text) {
 }
 
 Result<std::vector<std::string>> DuckDbQuery(std::string_view sql) {
-  const std::string node_dir = std::string(STOCKTAKE_SOURCE_DIR) + "/tests/node";
-  if (!std::filesystem::exists(node_dir + "/node_modules/@duckdb/node-api")) {
-    return FailedPrecondition("duckdb oracle: " + node_dir +
-                              "/node_modules is missing; run `npm ci` in tests/node "
-                              "(scripts/setup does)");
-  }
-  TempDir tmp;
-  const std::string err_path = tmp.Sub("stderr");
-  std::string command = "node " + ShellQuote(node_dir + "/duckdb_query.mjs") + " " +
-                        ShellQuote(sql) + " 2>" + ShellQuote(err_path);
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return FailedPrecondition("duckdb oracle: cannot run node");
-  std::string output;
-  char buf[64 * 1024];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), pipe)) > 0) output.append(buf, n);
-  int rc = pclose(pipe);
-  if (rc != 0) {
-    std::string err = std::filesystem::exists(err_path) ? ReadFile(err_path) : "";
-    if (WIFEXITED(rc) && WEXITSTATUS(rc) == 127) {
-      return FailedPrecondition("duckdb oracle: node not found: " + err);
-    }
-    return InvalidArgument("duckdb query failed (status " + std::to_string(rc) + "): " + err);
-  }
-  std::vector<std::string> lines;
-  size_t start = 0;
-  while (start < output.size()) {
-    size_t nl = output.find('\n', start);
-    if (nl == std::string::npos) nl = output.size();
-    lines.push_back(output.substr(start, nl - start));
-    start = nl + 1;
-  }
-  return lines;
+  return RunNodeScript("duckdb_query.mjs", "@duckdb/node-api", {std::string(sql)});
 }
 
 }  // namespace stocktake::testing
