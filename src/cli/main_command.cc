@@ -14,6 +14,7 @@ namespace stocktake::cli {
 int Main(int argc, char** argv) {
   CLI::App app{"stocktake: S3 Inventory reports for any S3-compatible store or local folders"};
   app.require_subcommand(1);
+  app.fallthrough();  // --state and -q also work after the subcommand
   app.set_version_flag("--version", "stocktake 0.1.0");
   GlobalFlags globals;
   app.add_option("--state", globals.state_dir,
