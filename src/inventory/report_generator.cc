@@ -40,7 +40,10 @@ Status EnrichWithHead(store::ObjectStore* source, const std::string& bucket,
   auto work = [&](size_t slot) {
     for (size_t i = next++; i < objects->size(); i = next++) {
       ObjectInfo& obj = (*objects)[i];
-      if (obj.is_delete_marker) continue;
+      // HEAD answers for the current version only; older versions and
+      // delete markers keep the listing's fields rather than borrow the
+      // current version's metadata.
+      if (obj.is_delete_marker || !obj.is_latest) continue;
       Result<ObjectInfo> head = source->Head(bucket, obj.key);
       if (!head.ok()) {
         // An object deleted since it was listed keeps its listed fields
