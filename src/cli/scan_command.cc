@@ -30,6 +30,18 @@ struct ScanFlags {
   StoreFlags store;
 };
 
+// A local SOURCE or DEST must be a folder (or, for DEST, not exist yet):
+// say so plainly rather than "no such bucket" for a path that is a file.
+Status CheckLocalFolder(const Location& location, const std::string& what) {
+  if (location.is_s3) return Status::OK();
+  std::error_code ec;
+  const std::filesystem::path path = location.root + "/" + location.bucket;
+  if (std::filesystem::exists(path, ec) && !std::filesystem::is_directory(path, ec)) {
+    return InvalidArgument(what + ": " + path.string() + " is a file, not a folder");
+  }
+  return Status::OK();
+}
+
 Status RunScan(const ScanFlags& flags, const GlobalFlags& globals) {
   inventory::ReportSpec req;
   ASSIGN_OR_RETURN(req.format, ParseFormatFlag(flags.format));
@@ -63,24 +75,40 @@ Status RunScan(const ScanFlags& flags, const GlobalFlags& globals) {
 
   StoreFlags store_flags = flags.store;
   ASSIGN_OR_RETURN(store_flags.etag_cache_dir, StateDir(globals));
-  ASSIGN_OR_RETURN(OpenedStore source, OpenLocationStore(src, store_flags));
+  RETURN_IF_ERROR(CheckLocalFolder(src, "scan source " + flags.source));
+  Result<OpenedStore> source_store = OpenLocationStore(src, store_flags);
+  RETURN_IF_ERROR(source_store.status().WithContext("scan source " + flags.source));
+  OpenedStore source = std::move(source_store).value();
   RETURN_IF_ERROR(source.store->HeadBucket(src.bucket).WithContext("scan source " + flags.source));
+  RETURN_IF_ERROR(CheckLocalFolder(dst, "scan destination " + flags.dest));
+  Result<OpenedStore> destination_store = OpenLocationStore(dst, store_flags);
+  RETURN_IF_ERROR(destination_store.status().WithContext("scan destination " + flags.dest));
+  OpenedStore destination = std::move(destination_store).value();
+  bool created = false;
   if (!dst.is_s3) {
     // A local destination folder is created on demand, once the source is
     // known to be readable, and only inside an existing parent.
-    std::error_code ec;
-    std::filesystem::create_directory(dst.root + "/" + dst.bucket, ec);
-    if (ec) {
-      return ErrnoStatus("scan destination " + flags.dest, ec.value());
+    Status made = destination.store->CreateBucket(dst.bucket);
+    if (!made.ok() && made.code() != Code::kAlreadyExists) {
+      return made.WithContext("scan destination " + flags.dest);
     }
+    created = made.ok();
   }
-  ASSIGN_OR_RETURN(OpenedStore destination, OpenLocationStore(dst, store_flags));
   req.source = source.store.get();
   req.destination = destination.store.get();
 
   Progress progress(globals.quiet);
-  ASSIGN_OR_RETURN(inventory::ReportResult result, RunReport(req, &progress));
-  PrintReportResult(req, result);
+  Result<inventory::ReportResult> result = RunReport(req, &progress);
+  if (!result.ok()) {
+    // The generator removed its data files; drop the folder made for them
+    // too, so a failed scan leaves the destination as it found it.
+    if (created) {
+      std::error_code ec;
+      std::filesystem::remove(dst.root + "/" + dst.bucket, ec);
+    }
+    return result.status();
+  }
+  PrintReportResult(req, *result);
   return Status::OK();
 }
 
