@@ -63,7 +63,9 @@ class StoreDirectory : public config::BucketDirectory {
 
 Status Put(const InventoryFlags& flags, const GlobalFlags& globals) {
   ASSIGN_OR_RETURN(config::Profile profile, ProfileFlag(flags.validation));
-  ASSIGN_OR_RETURN(std::string body, ReadInput(flags.file));
+  Result<std::string> input = ReadInput(flags.file);
+  RETURN_IF_ERROR(input.status().WithContext("inventory put"));
+  const std::string body = std::move(input).value();
   const std::string source = flags.file == "-" ? "stdin" : flags.file;
   Result<config::InventoryConfig> parsed = config::ParseInventoryConfigText(body, profile);
   if (!parsed.ok()) return parsed.status().WithContext("inventory put: " + source);
