@@ -63,13 +63,12 @@ Status RunScan(const ScanFlags& flags, const GlobalFlags& globals) {
   req.max_file_bytes = flags.max_file_size;
   req.destination_account_id = flags.dest_account;
 
-  ASSIGN_OR_RETURN(Location src, ParseLocation(flags.source));
-  ASSIGN_OR_RETURN(Location dst, ParseLocation(flags.dest));
+  ASSIGN_OR_RETURN(Location src, ParseLocation(flags.source, flags.store.local_root));
+  ASSIGN_OR_RETURN(Location dst, ParseLocation(flags.dest, flags.store.local_root));
   req.source_bucket = src.bucket;
-  req.prefix = src.prefix;
-  if (!flags.prefix.empty()) {
-    req.prefix = src.prefix.empty() ? flags.prefix : src.prefix + "/" + flags.prefix;
-  }
+  // A path below the bucket names a folder: s3://b/a or ROOT/b/a lists
+  // "a/..." but not "a-b" or "a0". --prefix is a raw key prefix below it.
+  req.prefix = (src.prefix.empty() ? "" : src.prefix + "/") + flags.prefix;
   req.destination_bucket = dst.bucket;
   req.destination_prefix = dst.prefix;
 
@@ -117,9 +116,12 @@ Status RunScan(const ScanFlags& flags, const GlobalFlags& globals) {
 void RegisterScan(CLI::App* app, GlobalFlags* globals, Action* action) {
   auto flags = std::make_shared<ScanFlags>();
   CLI::App* cmd = app->add_subcommand("scan", "make a one-off inventory report of SOURCE into DEST");
-  cmd->add_option("SOURCE", flags->source, "s3://bucket[/prefix] or /local/root/bucket[/sub]")
+  cmd->add_option("SOURCE", flags->source,
+                  "s3://bucket[/prefix], a local bucket folder, or with --local ROOT a path "
+                  "ROOT/bucket[/prefix]")
       ->required();
-  cmd->add_option("--dest", flags->dest, "s3://bucket[/prefix] or a local folder")->required();
+  cmd->add_option("--dest", flags->dest, "s3://bucket[/prefix] or a local folder (as SOURCE)")
+      ->required();
   cmd->add_option("--format", flags->format, "csv (parquet, orc: later)");
   cmd->add_option("--versions", flags->versions, "current | all");
   cmd->add_option("--fields", flags->fields, "optional fields, e.g. Size,LastModifiedDate,ETag")
