@@ -28,7 +28,8 @@ std::string ConfigXml(const std::string& id, const std::string& filter, bool ena
          "<Destination><S3BucketDestination><AccountId>123456789012</AccountId><Bucket>"
          "arn:aws:s3:::reports</Bucket><Format>CSV</Format><Prefix>inv</Prefix>"
          "<Encryption><SSE-S3/></Encryption></S3BucketDestination></Destination><Schedule>"
-         "<Frequency>Weekly</Frequency></Schedule><IncludedObjectVersions>" + versions +
+         "<Frequency>Weekly</Frequency></Schedule><IncludedObjectVersions>" +
+         versions +
          "</IncludedObjectVersions><OptionalFields><Field>Size</Field><Field>ETag</Field>"
          "<Field>LastModifiedDate</Field><Field>StorageClass</Field></OptionalFields>"
          "</InventoryConfiguration>";
@@ -59,8 +60,8 @@ class CliInventoryTest : public ::testing::Test {
   std::string Inv(const std::string& verb, const std::string& bucket,
                   const std::vector<std::string>& more = {}, const std::string& stdin_data = "",
                   const std::string& root = "") {
-    std::vector<std::string> args = {"inventory", verb, "--local", root.empty() ? Est() : root,
-                                     "--bucket", bucket};
+    std::vector<std::string> args = {"inventory", verb,  "--local", root.empty() ? Est() : root,
+                                     "--bucket",  bucket};
     args.insert(args.end(), more.begin(), more.end());
     testing::RunResult r = Run(args, stdin_data);
     EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -68,14 +69,14 @@ class CliInventoryTest : public ::testing::Test {
     return r.out;
   }
   config::InventoryConfig GetXml(const std::string& bucket, const std::string& id) {
-    auto parsed = config::ParseInventoryConfigXml(Inv("get", bucket, {"--id", id}),
-                                                  config::Profile::kS3);
+    auto parsed =
+        config::ParseInventoryConfigXml(Inv("get", bucket, {"--id", id}), config::Profile::kS3);
     EXPECT_TRUE(parsed.ok()) << parsed.status().ToString();
     return parsed.ok() ? *parsed : config::InventoryConfig{};
   }
   config::InventoryConfig GetJson(const std::string& bucket, const std::string& id) {
-    auto parsed = config::ParseInventoryConfigJson(
-        Inv("get", bucket, {"--id", id, "--output", "json"}));
+    auto parsed =
+        config::ParseInventoryConfigJson(Inv("get", bucket, {"--id", id, "--output", "json"}));
     EXPECT_TRUE(parsed.ok()) << parsed.status().ToString();
     return parsed.ok() ? *parsed : config::InventoryConfig{};
   }
@@ -167,8 +168,7 @@ TEST_F(CliInventoryTest, RunByIdByBucketAndAllMakesConsistentReports) {
   Inv("put", "logs", {}, ConfigXml("logs1", ""));
   const std::string reports = Est("reports");
 
-  testing::RunResult one =
-      Run({"run", "--local", Est(), "--bucket", "photos", "--id", "p2024"});
+  testing::RunResult one = Run({"run", "--local", Est(), "--bucket", "photos", "--id", "p2024"});
   ASSERT_EQ(one.exit_code, 0) << one.err;
   std::vector<LoadedReport> p2024 = ReportsOf(reports, "photos", "p2024");
   ASSERT_EQ(p2024.size(), 1u);

@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "base/inventory_field.h"
 #include "base/hash.h"
+#include "base/inventory_field.h"
 #include "base/url.h"
 #include "cli_test_util.h"
 #include "testing/duckdb.h"
@@ -135,8 +135,8 @@ TEST_F(CliScanTest, PrefixFlagAndSourceSubfolderLimitTheRows) {
   LoadedReport by_flag = ScanOne({"--prefix", "deep/", "--id", "byflag"});
   EXPECT_EQ(Keys(by_flag), std::vector<std::string>{"deep/er/and/deeper/leaf.bin"});
 
-  testing::RunResult r = Run({"scan", "--local", tmp_.Sub("est"), Src("a"), "--dest",
-                              tmp_.Sub("out/sub"), "--id", "sub"});
+  testing::RunResult r = Run(
+      {"scan", "--local", tmp_.Sub("est"), Src("a"), "--dest", tmp_.Sub("out/sub"), "--id", "sub"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::vector<std::string> manifests = FindManifests(tmp_.Sub("out/sub"));
   ASSERT_EQ(manifests.size(), 1u);
@@ -209,7 +209,8 @@ TEST_F(CliScanTest, ObsLayoutWritesPlainCsvAndAnObsManifest) {
   std::vector<std::string> manifests = FindManifests(Out());
   ASSERT_EQ(manifests.size(), 1u);
   const std::string rel = std::filesystem::relative(manifests[0], Out()).string();
-  EXPECT_TRUE(std::regex_match(rel, std::regex(R"(BucketInventory/src/obs1/\d{4}-\d\d-\d\dT\d\d-\d\dZ/manifest\.json)")))
+  EXPECT_TRUE(std::regex_match(
+      rel, std::regex(R"(BucketInventory/src/obs1/\d{4}-\d\d-\d\dT\d\d-\d\dZ/manifest\.json)")))
       << rel;
   LoadedReport report = LoadReport(Out(), manifests[0]);
   EXPECT_EQ(report.manifest.version, format::kObsManifestVersion);
@@ -241,13 +242,15 @@ TEST_F(CliScanTest, DuckDbReadsTheScannedReportWithTheSameRows) {
   LoadedReport report = ScanOne({"--fields", "Size,LastModifiedDate,ETag"});
   ASSERT_FALSE(report.data_paths.empty());
   std::string files = "[";
-  for (const std::string& p : report.data_paths) files += (files.size() > 1 ? "," : "") + testing::SqlQuote(p);
+  for (const std::string& p : report.data_paths)
+    files += (files.size() > 1 ? "," : "") + testing::SqlQuote(p);
   files += "]";
   // Keys come back raw (ASCII, URL-encoded) and as the MD5 of DuckDB's own
   // decoding, so no JSON escaping stands between the two sides.
   auto rows = testing::DuckDbQuery(
       "SELECT key, md5(url_decode(replace(key,'+',' '))), size, epoch_ms(last_modified_date), "
-      "e_tag FROM read_csv(" + files +
+      "e_tag FROM read_csv(" +
+      files +
       ", header=false, compression='gzip', quote='\"', escape='\"', columns={'bucket':'VARCHAR',"
       "'key':'VARCHAR','size':'BIGINT','last_modified_date':'TIMESTAMP','e_tag':'VARCHAR'})");
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
@@ -285,8 +288,8 @@ TEST_F(CliScanTest, DemoReportsEveryBucketWithThePrintedCountsAndIsRepeatable) {
   const std::string dir = tmp_.Sub("demo");
   for (int round = 0; round < 2; ++round) {
     SCOPED_TRACE(round);
-    testing::RunResult r = Stocktake("", {"--state", tmp_.Sub("demo-state"), "demo", "--dir", dir,
-                                          "--objects", "2000"});
+    testing::RunResult r = Stocktake(
+        "", {"--state", tmp_.Sub("demo-state"), "demo", "--dir", dir, "--objects", "2000"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.err, "");
     std::vector<DemoLine> lines = ParseDemoTable(r.out);

@@ -47,11 +47,13 @@ inline testing::RunResult Stocktake(const std::string& state_dir,
                  {"AWS_SECRET_ACCESS_KEY", "test"},
                  {"AWS_CONFIG_FILE", "/nonexistent"},
                  {"AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"}};
-  return testing::RunProgram([&] {
-    std::vector<std::string> argv = {STOCKTAKE_BINARY};
-    argv.insert(argv.end(), full.begin(), full.end());
-    return argv;
-  }(), options);
+  return testing::RunProgram(
+      [&] {
+        std::vector<std::string> argv = {STOCKTAKE_BINARY};
+        argv.insert(argv.end(), full.begin(), full.end());
+        return argv;
+      }(),
+      options);
 }
 
 // Every entry (files and folders, relative path -> size, -1 for folders)
@@ -187,7 +189,8 @@ inline LoadedReport LoadReport(const std::string& bucket_dir, const std::string&
     // YYYY-MM-DDTHH-MMZ, listing exactly this run's data files.
     std::string ts = run_dir.filename().string();
     std::string dt = ts.substr(0, 10) + "-" + ts.substr(11, 5);
-    const std::string symlink = (run_dir.parent_path() / "hive" / ("dt=" + dt) / "symlink.txt").string();
+    const std::string symlink =
+        (run_dir.parent_path() / "hive" / ("dt=" + dt) / "symlink.txt").string();
     EXPECT_TRUE(fs::is_regular_file(symlink)) << symlink;
     if (fs::is_regular_file(symlink)) {
       std::set<std::string> lines;
