@@ -22,6 +22,10 @@ struct GlobalFlags {
 
 using Action = std::function<Status()>;
 
+// Prints "stocktake: <message>" on stderr as exactly one line: control
+// characters (a newline in a quoted file name) are written as C escapes.
+void PrintError(const std::string& message);
+
 void RegisterScan(CLI::App* app, GlobalFlags* globals, Action* action);
 void RegisterRun(CLI::App* app, GlobalFlags* globals, Action* action);
 void RegisterInventory(CLI::App* app, GlobalFlags* globals, Action* action);

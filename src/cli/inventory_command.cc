@@ -63,7 +63,9 @@ class StoreDirectory : public config::BucketDirectory {
 
 Status Put(const InventoryFlags& flags, const GlobalFlags& globals) {
   ASSIGN_OR_RETURN(config::Profile profile, ProfileFlag(flags.validation));
-  ASSIGN_OR_RETURN(std::string body, ReadInput(flags.file));
+  Result<std::string> input = ReadInput(flags.file);
+  RETURN_IF_ERROR(input.status().WithContext("inventory put"));
+  const std::string body = std::move(input).value();
   const std::string source = flags.file == "-" ? "stdin" : flags.file;
   Result<config::InventoryConfig> parsed = config::ParseInventoryConfigText(body, profile);
   if (!parsed.ok()) return parsed.status().WithContext("inventory put: " + source);
@@ -90,6 +92,38 @@ std::string Render(const config::StoredConfig& stored, const std::string& output
   return config::WriteInventoryConfigXml(stored.config, options) + "\n";
 }
 
+// One ListInventoryConfigurationsResult document (as GET ?inventory
+// returns), in the OBS dialect only when every configuration is OBS's.
+std::string RenderListXml(const std::vector<config::StoredConfig>& all) {
+  config::InventoryConfigList list;
+  config::XmlWriteOptions options;
+  options.indent = true;
+  options.profile = all.empty() ? config::Profile::kS3 : config::Profile::kObs;
+  for (const config::StoredConfig& stored : all) {
+    list.configs.push_back(stored.config);
+    if (stored.profile != config::Profile::kObs) options.profile = config::Profile::kS3;
+  }
+  return config::WriteInventoryListXml(list, options) + "\n";
+}
+
+// One JSON document shaped like `aws s3api list-bucket-inventory-configurations`
+// output: {"InventoryConfigurationList": [...], "IsTruncated": false}.
+std::string RenderListJson(const std::vector<config::StoredConfig>& all) {
+  std::string out = "{\n    \"InventoryConfigurationList\": [";
+  for (size_t i = 0; i < all.size(); ++i) {
+    out += i == 0 ? "\n" : ",\n";
+    // Re-indent the document by two levels to nest it in the array.
+    std::istringstream lines(config::WriteInventoryConfigJson(all[i].config));
+    std::string line;
+    for (bool first = true; std::getline(lines, line); first = false) {
+      out += (first ? "        " : "\n        ") + line;
+    }
+  }
+  out += all.empty() ? "],\n" : "\n    ],\n";
+  out += "    \"IsTruncated\": false\n}\n";
+  return out;
+}
+
 Status Get(const InventoryFlags& flags, const GlobalFlags& globals) {
   if (flags.id.empty()) return InvalidArgument("inventory get: --id is required");
   if (flags.output != "xml" && flags.output != "json") {
@@ -110,11 +144,15 @@ Status List(const InventoryFlags& flags, const GlobalFlags& globals) {
   ASSIGN_OR_RETURN(std::unique_ptr<config::ConfigStore> configs, OpenConfigStore(globals));
   ASSIGN_OR_RETURN(std::vector<config::StoredConfig> all,
                    ListBucketConfigs(*configs, store.id, flags.bucket));
+  if (flags.output == "xml") {
+    std::fputs(RenderListXml(all).c_str(), stdout);
+    return Status::OK();
+  }
+  if (flags.output == "json") {
+    std::fputs(RenderListJson(all).c_str(), stdout);
+    return Status::OK();
+  }
   for (const config::StoredConfig& stored : all) {
-    if (flags.output != "text") {
-      std::fputs(Render(stored, flags.output).c_str(), stdout);
-      continue;
-    }
     const config::InventoryConfig& c = stored.config;
     std::printf("%s\t%s\t%s\t%s\t%s\ts3://%s/%s\n", c.id.c_str(),
                 c.is_enabled ? "enabled" : "disabled",

@@ -5,11 +5,53 @@
 #include <cstdio>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 
 namespace stocktake::cli {
+namespace {
+
+// Errors are one line whatever they quote: control characters in names
+// (a newline in a file name) are written as C escapes.
+std::string OneLine(const std::string& message) {
+  std::string out;
+  out.reserve(message.size());
+  for (unsigned char c : message) {
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == 0x7f) {
+      char hex[8];
+      std::snprintf(hex, sizeof(hex), "\\x%02x", c);
+      out += hex;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+
+// CLI11 reports "A subcommand is required" before it looks at leftover
+// words, so `stocktake frob` would not name the word it did not know.
+std::string ParseErrorMessage(const CLI::App& app, const CLI::ParseError& error) {
+  std::vector<std::string> unknown = app.remaining(true);
+  if (!unknown.empty() && dynamic_cast<const CLI::RequiredError*>(&error) != nullptr) {
+    return "unknown command or argument '" + unknown.front() + "' (see --help)";
+  }
+  return error.what();
+}
+
+}  // namespace
+
+void PrintError(const std::string& message) {
+  std::fprintf(stderr, "stocktake: %s\n", OneLine(message).c_str());
+}
 
 int Main(int argc, char** argv) {
   CLI::App app{"stocktake: S3 Inventory reports for any S3-compatible store or local folders"};
@@ -37,17 +79,17 @@ int Main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "stocktake: %s\n", e.what());
+    PrintError(ParseErrorMessage(app, e));
     return kExitUsage;
   }
   if (!action) {
-    std::fprintf(stderr, "stocktake: nothing to do\n");
+    PrintError("nothing to do");
     return kExitUsage;
   }
   Status st = action();
   if (!st.ok()) {
     if (st.code() != Code::kCancelled) {
-      std::fprintf(stderr, "stocktake: %s\n", st.message().c_str());
+      PrintError(st.message());
     }
     return ExitCodeFor(st);
   }

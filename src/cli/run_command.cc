@@ -55,7 +55,7 @@ Status RunStored(const RunFlags& flags, const GlobalFlags& globals) {
       PrintReportResult(spec, *result);
     } else {
       ++failed;
-      if (todo.size() > 1) std::fprintf(stderr, "stocktake: %s\n", result.status().message().c_str());
+      if (todo.size() > 1) PrintError(result.status().message());
       if (first_error.ok()) first_error = result.status();
     }
   }

@@ -30,6 +30,18 @@ struct ScanFlags {
   StoreFlags store;
 };
 
+// A local SOURCE or DEST must be a folder (or, for DEST, not exist yet):
+// say so plainly rather than "no such bucket" for a path that is a file.
+Status CheckLocalFolder(const Location& location, const std::string& what) {
+  if (location.is_s3) return Status::OK();
+  std::error_code ec;
+  const std::filesystem::path path = location.root + "/" + location.bucket;
+  if (std::filesystem::exists(path, ec) && !std::filesystem::is_directory(path, ec)) {
+    return InvalidArgument(what + ": " + path.string() + " is a file, not a folder");
+  }
+  return Status::OK();
+}
+
 Status RunScan(const ScanFlags& flags, const GlobalFlags& globals) {
   inventory::ReportSpec req;
   ASSIGN_OR_RETURN(req.format, ParseFormatFlag(flags.format));
@@ -51,36 +63,51 @@ Status RunScan(const ScanFlags& flags, const GlobalFlags& globals) {
   req.max_file_bytes = flags.max_file_size;
   req.destination_account_id = flags.dest_account;
 
-  ASSIGN_OR_RETURN(Location src, ParseLocation(flags.source));
-  ASSIGN_OR_RETURN(Location dst, ParseLocation(flags.dest));
+  ASSIGN_OR_RETURN(Location src, ParseLocation(flags.source, flags.store.local_root));
+  ASSIGN_OR_RETURN(Location dst, ParseLocation(flags.dest, flags.store.local_root));
   req.source_bucket = src.bucket;
-  req.prefix = src.prefix;
-  if (!flags.prefix.empty()) {
-    req.prefix = src.prefix.empty() ? flags.prefix : src.prefix + "/" + flags.prefix;
-  }
+  // A path below the bucket names a folder: s3://b/a or ROOT/b/a lists
+  // "a/..." but not "a-b" or "a0". --prefix is a raw key prefix below it.
+  req.prefix = (src.prefix.empty() ? "" : src.prefix + "/") + flags.prefix;
   req.destination_bucket = dst.bucket;
   req.destination_prefix = dst.prefix;
 
   StoreFlags store_flags = flags.store;
   ASSIGN_OR_RETURN(store_flags.etag_cache_dir, StateDir(globals));
-  ASSIGN_OR_RETURN(OpenedStore source, OpenLocationStore(src, store_flags));
+  RETURN_IF_ERROR(CheckLocalFolder(src, "scan source " + flags.source));
+  Result<OpenedStore> source_store = OpenLocationStore(src, store_flags);
+  RETURN_IF_ERROR(source_store.status().WithContext("scan source " + flags.source));
+  OpenedStore source = std::move(source_store).value();
   RETURN_IF_ERROR(source.store->HeadBucket(src.bucket).WithContext("scan source " + flags.source));
+  RETURN_IF_ERROR(CheckLocalFolder(dst, "scan destination " + flags.dest));
+  Result<OpenedStore> destination_store = OpenLocationStore(dst, store_flags);
+  RETURN_IF_ERROR(destination_store.status().WithContext("scan destination " + flags.dest));
+  OpenedStore destination = std::move(destination_store).value();
+  bool created = false;
   if (!dst.is_s3) {
     // A local destination folder is created on demand, once the source is
     // known to be readable, and only inside an existing parent.
-    std::error_code ec;
-    std::filesystem::create_directory(dst.root + "/" + dst.bucket, ec);
-    if (ec) {
-      return ErrnoStatus("scan destination " + flags.dest, ec.value());
+    Status made = destination.store->CreateBucket(dst.bucket);
+    if (!made.ok() && made.code() != Code::kAlreadyExists) {
+      return made.WithContext("scan destination " + flags.dest);
     }
+    created = made.ok();
   }
-  ASSIGN_OR_RETURN(OpenedStore destination, OpenLocationStore(dst, store_flags));
   req.source = source.store.get();
   req.destination = destination.store.get();
 
   Progress progress(globals.quiet);
-  ASSIGN_OR_RETURN(inventory::ReportResult result, RunReport(req, &progress));
-  PrintReportResult(req, result);
+  Result<inventory::ReportResult> result = RunReport(req, &progress);
+  if (!result.ok()) {
+    // The generator removed its data files; drop the folder made for them
+    // too, so a failed scan leaves the destination as it found it.
+    if (created) {
+      std::error_code ec;
+      std::filesystem::remove(dst.root + "/" + dst.bucket, ec);
+    }
+    return result.status();
+  }
+  PrintReportResult(req, *result);
   return Status::OK();
 }
 
@@ -89,9 +116,12 @@ Status RunScan(const ScanFlags& flags, const GlobalFlags& globals) {
 void RegisterScan(CLI::App* app, GlobalFlags* globals, Action* action) {
   auto flags = std::make_shared<ScanFlags>();
   CLI::App* cmd = app->add_subcommand("scan", "make a one-off inventory report of SOURCE into DEST");
-  cmd->add_option("SOURCE", flags->source, "s3://bucket[/prefix] or /local/root/bucket[/sub]")
+  cmd->add_option("SOURCE", flags->source,
+                  "s3://bucket[/prefix], a local bucket folder, or with --local ROOT a path "
+                  "ROOT/bucket[/prefix]")
       ->required();
-  cmd->add_option("--dest", flags->dest, "s3://bucket[/prefix] or a local folder")->required();
+  cmd->add_option("--dest", flags->dest, "s3://bucket[/prefix] or a local folder (as SOURCE)")
+      ->required();
   cmd->add_option("--format", flags->format, "csv (parquet, orc: later)");
   cmd->add_option("--versions", flags->versions, "current | all");
   cmd->add_option("--fields", flags->fields, "optional fields, e.g. Size,LastModifiedDate,ETag")

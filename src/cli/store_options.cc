@@ -76,7 +76,7 @@ Result<OpenedStore> OpenStore(const StoreFlags& flags) {
   return InvalidArgument("no store: give --local ROOT or --endpoint-url URL");
 }
 
-Result<Location> ParseLocation(const std::string& text) {
+Result<Location> ParseLocation(const std::string& text, const std::string& local_root) {
   Location loc;
   if (text.rfind("s3://", 0) == 0) {
     loc.is_s3 = true;
@@ -97,6 +97,19 @@ Result<Location> ParseLocation(const std::string& text) {
   std::string path = abs.string();
   while (path.size() > 1 && path.back() == '/') path.pop_back();
   if (path == "/") return InvalidArgument("'" + text + "' names no bucket folder");
+  if (!local_root.empty()) {
+    std::string root = fs::absolute(local_root, ec).lexically_normal().string();
+    while (root.size() > 1 && root.back() == '/') root.pop_back();
+    const std::string inside = root == "/" ? "/" : root + "/";
+    if (path.rfind(inside, 0) == 0 && path.size() > inside.size()) {
+      const std::string rest = path.substr(inside.size());
+      const size_t slash = rest.find('/');
+      loc.root = root;
+      loc.bucket = rest.substr(0, slash);
+      if (slash != std::string::npos) loc.prefix = rest.substr(slash + 1);
+      return loc;
+    }
+  }
   size_t cut = path.rfind('/');
   loc.root = cut == 0 ? "/" : path.substr(0, cut);
   loc.bucket = path.substr(cut + 1);

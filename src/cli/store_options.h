@@ -50,9 +50,12 @@ struct Location {
   std::string prefix;  // "" or "a/b" (no leading or trailing '/')
 };
 
-// Parses "s3://bucket[/prefix]" or a local path. InvalidArgument on an
-// empty bucket or a malformed URL.
-Result<Location> ParseLocation(const std::string& text);
+// Parses "s3://bucket[/prefix]" or a local path. A local path names a
+// bucket folder (its last component; the root is its parent), except a
+// path inside `local_root` (when given): there the first component below
+// the root is the bucket and the rest the prefix (ROOT/bucket/sub/dir ->
+// bucket, "sub/dir"). InvalidArgument on an empty bucket or a malformed URL.
+Result<Location> ParseLocation(const std::string& text, const std::string& local_root = "");
 
 // Opens the store a Location lives in: local → LocalStore(root),
 // s3 → S3Store from flags (--endpoint-url required).
