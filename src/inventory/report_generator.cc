@@ -232,6 +232,25 @@ Status PublishManifest(const ReportSpec& spec, format::Manifest manifest, Report
   return st;
 }
 
+// A rerun within the same minute lands in the same manifest folder and
+// replaces that report. Returns the data keys of the report being replaced
+// (empty when there is none), so they can be removed once the new manifest
+// is in place instead of being orphaned. Only keys under this
+// configuration's own folder are returned.
+std::vector<std::string> ReplacedDataKeys(const ReportSpec& spec, const std::string& manifest_key) {
+  Result<std::string> old = spec.destination->Get(spec.destination_bucket, manifest_key);
+  if (!old.ok()) return {};
+  Result<format::Manifest> manifest = format::ParseManifestJson(*old);
+  if (!manifest.ok()) return {};
+  const size_t cut = manifest_key.rfind('/', manifest_key.rfind('/') - 1);
+  const std::string config_folder = manifest_key.substr(0, cut + 1);
+  std::vector<std::string> keys;
+  for (const auto& f : manifest->files) {
+    if (f.key.rfind(config_folder, 0) == 0) keys.push_back(f.key);
+  }
+  return keys;
+}
+
 }  // namespace
 
 bool NeedsHead(const std::vector<InventoryField>& fields) {
@@ -294,6 +313,7 @@ Result<ReportResult> GenerateReport(const ReportSpec& spec, const ProgressCallba
                                                                           : write_status;
   if (st.ok()) st = list_status;
   if (st.ok()) st = sink.Finish();
+  std::vector<std::string> replaced;
   if (st.ok()) {
     format::Manifest manifest;
     manifest.source_bucket = spec.source_bucket;
@@ -302,11 +322,19 @@ Result<ReportResult> GenerateReport(const ReportSpec& spec, const ProgressCallba
     manifest.file_schema =
         format::FileSchema(spec.format, options.columns, spec.layout == ReportLayout::kObs);
     manifest.files = sink.files();
+    const format::ReportLocation location{spec.destination_prefix, spec.source_bucket,
+                                          spec.config_id};
+    replaced = ReplacedDataKeys(spec, spec.layout == ReportLayout::kObs
+                                          ? format::ObsManifestKey(location, result.creation_ms)
+                                          : format::AwsManifestKey(location, result.creation_ms));
     st = PublishManifest(spec, std::move(manifest), &result);
   }
   if (!st.ok()) {
     sink.DeletePublished();
     return st.WithContext("report " + spec.source_bucket + "/" + spec.config_id);
+  }
+  for (const std::string& key : replaced) {
+    spec.destination->Delete(spec.destination_bucket, key).IgnoreError();
   }
   result.objects = prog.objects;
   result.bytes = prog.bytes;

@@ -97,6 +97,7 @@ Result<bool> LocalStore::Describe(int dir_fd, const std::string& name, bool fetc
   info->last_modified_ms =
       static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000;
   info->storage_class = "STANDARD";
+  info->encryption_status = "NOT-SSE";  // a local tree has no server-side encryption
   return true;
 }
 

@@ -268,5 +268,24 @@ TEST_F(ReportGeneratorTest, ProgressReportsEveryObject) {
   EXPECT_GE(calls, 3);
 }
 
+TEST_F(ReportGeneratorTest, RerunInTheSameMinuteReplacesTheReportWithoutOrphans) {
+  PutObjects(40);
+  ReportSpec spec = Spec();
+  auto first = GenerateReport(spec);
+  ASSERT_TRUE(first.ok());
+  clock_.Advance(10000);  // 23:06:50, the same minute
+  auto second = GenerateReport(spec);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(first->manifest_key, second->manifest_key);
+  EXPECT_NE(first->data_keys, second->data_keys);
+  EXPECT_EQ(ReadReport(*second, spec).size(), 40u);
+  std::vector<std::string> keys = DestKeys();
+  for (const auto& k : first->data_keys) {
+    EXPECT_EQ(std::count(keys.begin(), keys.end(), k), 0) << k;
+  }
+  // data file + manifest + checksum + symlink
+  EXPECT_EQ(keys.size(), second->data_keys.size() + 3);
+}
+
 }  // namespace
 }  // namespace stocktake::inventory
