@@ -19,6 +19,18 @@ bool NeedsLocationConstraint(std::string_view region) {
 // virtual-hosted buckets, so they default to path-style.
 bool DefaultPathStyle(std::string_view endpoint) { return !endpoint.empty(); }
 
+// Quirk: re-creating a bucket you already own answers 200 on AWS us-east-1
+// and on RGW, but 409 BucketAlreadyOwnedByYou on other AWS regions and on
+// MinIO. S3Store reports OK everywhere, so callers need one code path;
+// BucketAlreadyExists (someone else's bucket) stays AlreadyExists.
+Status OwnBucketIsOk(Status created) {
+  if (created.code() == Code::kAlreadyExists &&
+      created.message().find("BucketAlreadyOwnedByYou") != std::string::npos) {
+    return Status::OK();
+  }
+  return created;
+}
+
 std::string EncryptionStatus(const HttpResponse& r) {
   if (!r.Header("x-amz-server-side-encryption-customer-algorithm").empty()) return "SSE-C";
   std::string sse = r.Header("x-amz-server-side-encryption");
@@ -121,8 +133,12 @@ std::string S3Store::Url(std::string_view bucket, std::string_view key) const {
 }
 
 Capabilities S3Store::capabilities() const {
-  return Capabilities{.versioning = true, .etag_is_content_md5 = true,
-                      .server_side_metadata = true};
+  return Capabilities{.versioning = true,
+                      .etag_is_content_md5 = true,
+                      .server_side_metadata = true,
+                      .supports_any_key = true,
+                      .key_may_also_be_prefix = true,
+                      .create_existing_bucket_is_ok = true};
 }
 
 std::string S3Store::Target(std::string_view op, std::string_view bucket,
@@ -178,7 +194,7 @@ Status S3Store::CreateBucket(std::string_view bucket) {
   if (NeedsLocationConstraint(options_.region)) body = CreateBucketBody(options_.region);
   Call call("PUT", bucket);
   call.body = body;
-  return Execute(call, "create-bucket").status();
+  return OwnBucketIsOk(Execute(call, "create-bucket").status());
 }
 
 Status S3Store::DeleteBucket(std::string_view bucket) {

@@ -57,6 +57,8 @@ class S3Store : public ObjectStore {
 
   Result<std::vector<BucketInfo>> ListBuckets() override;
   Status HeadBucket(std::string_view bucket) override;
+  // OK also when we already own the bucket (on every endpoint); AlreadyExists
+  // when someone else does.
   Status CreateBucket(std::string_view bucket) override;
   Result<std::string> GetBucketLocation(std::string_view bucket) override;
   Result<ListPage> List(std::string_view bucket, const ListRequest& request) override;
