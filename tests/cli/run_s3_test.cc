@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "testing/s3_e2e.h"
+#include "testing/s3_oracle.h"
 
 namespace stocktake::testing {
 namespace {
@@ -132,6 +133,20 @@ TEST_F(RunS3Test, MissingSourceOrDestinationBucketExitsThreeAndWritesNothing) {
       << no_dest.err;
   ExpectNothingUnder(dst, "");
   ExpectNothingUnder(src, "p/");
+}
+
+TEST_F(RunS3Test, UnwritableDestinationExitsFourAndLeavesNoReport) {
+  const std::string src = NewBucket("ro-src");
+  const std::string dst = NewBucket("ro-dst");
+  ASSERT_TRUE(store_->Put(src, "k", "v").ok());
+  ASSERT_TRUE(OracleDenyWrites(*server_, dst).ok());
+  RunResult run = Stocktake({"scan", "s3://" + src, "--dest", "s3://" + dst + "/p",
+                             "--endpoint-url", server_->endpoint()});
+  EXPECT_EQ(run.exit_code, 4) << run.err;
+  EXPECT_TRUE(OneLine(run.err)) << run.err;
+  EXPECT_NE(run.err.find("put s3://" + dst + "/p/" + src + "/scan/data/"), std::string::npos)
+      << run.err;
+  ExpectNothingUnder(dst, "");
 }
 
 }  // namespace

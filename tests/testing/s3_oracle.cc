@@ -101,4 +101,8 @@ Status OraclePut(const S3TestServer& server, const std::string& bucket, const st
   return RunOracle(server, args).status();
 }
 
+Status OracleDenyWrites(const S3TestServer& server, const std::string& bucket) {
+  return RunOracle(server, {"deny-writes", bucket}).status();
+}
+
 }  // namespace stocktake::testing

@@ -26,6 +26,9 @@ Result<std::vector<store::ObjectInfo>> OracleList(const S3TestServer& server,
 Status OraclePut(const S3TestServer& server, const std::string& bucket, const std::string& key,
                  const std::string& body, const std::string& sse = "");
 
+// Sets a bucket policy that denies every PutObject into `bucket`.
+Status OracleDenyWrites(const S3TestServer& server, const std::string& bucket);
+
 // AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_DEFAULT_REGION for child
 // processes (stocktake, python) talking to `server`.
 std::vector<std::pair<std::string, std::string>> S3ChildEnv(const S3TestServer& server);

@@ -4,6 +4,7 @@
   s3_oracle.py --endpoint-url URL list BUCKET            # current objects
   s3_oracle.py --endpoint-url URL list-versions BUCKET   # versions + delete markers
   s3_oracle.py --endpoint-url URL put BUCKET KEY BODY [--sse kms:KEYID | --sse c]
+  s3_oracle.py --endpoint-url URL deny-writes BUCKET     # bucket policy: Deny s3:PutObject
 
 `list` and `list-versions` print one JSON object per line (ASCII-escaped):
 key, size, etag (no quotes), last_modified (ISO 8601 UTC with milliseconds,
@@ -62,11 +63,18 @@ def put(s3, args):
     s3.put_object(Bucket=args.bucket, Key=args.key, Body=args.body.encode(), **extra)
 
 
+def deny_writes(s3, bucket):
+    statement = {"Effect": "Deny", "Principal": "*", "Action": ["s3:PutObject"],
+                 "Resource": ["arn:aws:s3:::%s/*" % bucket]}
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(
+        {"Version": "2012-10-17", "Statement": [statement]}))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--endpoint-url", required=True)
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in ("list", "list-versions"):
+    for name in ("list", "list-versions", "deny-writes"):
         sub.add_parser(name).add_argument("bucket")
     p = sub.add_parser("put")
     p.add_argument("bucket")
@@ -77,6 +85,9 @@ def main():
     s3 = boto3.client("s3", endpoint_url=args.endpoint_url)
     if args.command == "put":
         put(s3, args)
+        return
+    if args.command == "deny-writes":
+        deny_writes(s3, args.bucket)
         return
     lines = list_current if args.command == "list" else list_versions
     for line in lines(s3, args.bucket):
