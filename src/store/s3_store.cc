@@ -19,6 +19,18 @@ bool NeedsLocationConstraint(std::string_view region) {
 // virtual-hosted buckets, so they default to path-style.
 bool DefaultPathStyle(std::string_view endpoint) { return !endpoint.empty(); }
 
+// Quirk: re-creating a bucket you already own answers 200 on AWS us-east-1
+// and on RGW, but 409 BucketAlreadyOwnedByYou on other AWS regions and on
+// MinIO. S3Store reports OK everywhere, so callers need one code path;
+// BucketAlreadyExists (someone else's bucket) stays AlreadyExists.
+Status OwnBucketIsOk(Status created) {
+  if (created.code() == Code::kAlreadyExists &&
+      created.message().find("BucketAlreadyOwnedByYou") != std::string::npos) {
+    return Status::OK();
+  }
+  return created;
+}
+
 std::string EncryptionStatus(const HttpResponse& r) {
   if (!r.Header("x-amz-server-side-encryption-customer-algorithm").empty()) return "SSE-C";
   std::string sse = r.Header("x-amz-server-side-encryption");
@@ -121,15 +133,25 @@ std::string S3Store::Url(std::string_view bucket, std::string_view key) const {
 }
 
 Capabilities S3Store::capabilities() const {
-  return Capabilities{.versioning = true, .etag_is_content_md5 = true,
-                      .server_side_metadata = true};
+  return Capabilities{.versioning = true,
+                      .etag_is_content_md5 = true,
+                      .server_side_metadata = true,
+                      .supports_any_key = true,
+                      .key_may_also_be_prefix = true,
+                      .create_existing_bucket_is_ok = true};
 }
 
 std::string S3Store::Target(std::string_view op, std::string_view bucket,
                             std::string_view key) const {
   std::string out(op);
   out += ' ';
-  out += bucket.empty() ? Name() : Url(bucket, key);
+  if (bucket.empty()) {
+    out += Name();
+  } else if (key.empty()) {
+    out += "s3://" + std::string(bucket);  // a bucket-level call
+  } else {
+    out += Url(bucket, key);
+  }
   return out;
 }
 
@@ -178,7 +200,7 @@ Status S3Store::CreateBucket(std::string_view bucket) {
   if (NeedsLocationConstraint(options_.region)) body = CreateBucketBody(options_.region);
   Call call("PUT", bucket);
   call.body = body;
-  return Execute(call, "create-bucket").status();
+  return OwnBucketIsOk(Execute(call, "create-bucket").status());
 }
 
 Status S3Store::DeleteBucket(std::string_view bucket) {
@@ -240,9 +262,36 @@ Result<VersionPage> S3Store::ListVersions(std::string_view bucket,
 
 Result<ObjectInfo> S3Store::Head(std::string_view bucket, std::string_view key) {
   Call call("HEAD", bucket, key);
-  ASSIGN_OR_RETURN(HttpResponse r, Execute(call, "head"));
-  Result<ObjectInfo> info = ObjectFromHead(key, r);
+  Result<HttpResponse> r = Execute(call, "head");
+  if (!r.ok()) {
+    if (r.status().code() != Code::kInvalidArgument) return r.status();
+    return HeadOfCustomerKeyObject(bucket, key, r.status());
+  }
+  Result<ObjectInfo> info = ObjectFromHead(key, *r);
   if (!info.ok()) return info.status().WithContext(Target("head", bucket, key));
+  return info;
+}
+
+// Quirk (AWS and RGW): HEAD of an SSE-C object without its customer key is
+// a bare 400. A one-byte GET then names the reason ("... Server Side
+// Encryption ..."), and the listing still knows size, ETag and date; an
+// inventory reports such objects as SSE-C. Any other 400 stays `head_error`.
+Result<ObjectInfo> S3Store::HeadOfCustomerKeyObject(std::string_view bucket, std::string_view key,
+                                                    const Status& head_error) {
+  Call probe("GET", bucket, key);
+  probe.headers.emplace_back("Range", "bytes=0-0");
+  Status get = Execute(probe, "get").status();
+  if (get.code() != Code::kInvalidArgument ||
+      get.message().find("ncryption") == std::string::npos) {
+    return head_error;
+  }
+  ListRequest request;
+  request.prefix = std::string(key);
+  request.max_keys = 1;
+  ASSIGN_OR_RETURN(ListPage page, List(bucket, request));
+  if (page.objects.empty() || page.objects.front().key != key) return head_error;
+  ObjectInfo info = std::move(page.objects.front());
+  info.encryption_status = "SSE-C";
   return info;
 }
 

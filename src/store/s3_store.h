@@ -57,11 +57,15 @@ class S3Store : public ObjectStore {
 
   Result<std::vector<BucketInfo>> ListBuckets() override;
   Status HeadBucket(std::string_view bucket) override;
+  // OK also when we already own the bucket (on every endpoint); AlreadyExists
+  // when someone else does.
   Status CreateBucket(std::string_view bucket) override;
   Result<std::string> GetBucketLocation(std::string_view bucket) override;
   Result<ListPage> List(std::string_view bucket, const ListRequest& request) override;
   Result<VersionPage> ListVersions(std::string_view bucket,
                                    const VersionListRequest& request) override;
+  // An SSE-C object (whose HEAD needs the customer key) comes back with its
+  // listed size, ETag and date and encryption_status "SSE-C".
   Result<ObjectInfo> Head(std::string_view bucket, std::string_view key) override;
   Result<std::string> Get(std::string_view bucket, std::string_view key,
                           ByteRange range = {}) override;
@@ -94,6 +98,8 @@ class S3Store : public ObjectStore {
   // back as a Status prefixed with `op` and Url(bucket, key).
   Result<HttpResponse> Execute(const Call& call, std::string_view op);
   std::string Target(std::string_view op, std::string_view bucket, std::string_view key) const;
+  Result<ObjectInfo> HeadOfCustomerKeyObject(std::string_view bucket, std::string_view key,
+                                             const Status& head_error);
 
   S3StoreOptions options_;
   std::string scheme_;  // "http" or "https"

@@ -111,11 +111,31 @@ Code S3ErrorToCode(std::string_view c, int http_status) {
   return Code::kIOError;
 }
 
+namespace {
+// HEAD responses carry no error body, so the status line is all there is.
+std::string_view ReasonPhrase(int http_status) {
+  switch (http_status) {
+    case 400: return " Bad Request";
+    case 401: return " Unauthorized";
+    case 403: return " Forbidden";
+    case 404: return " Not Found";
+    case 405: return " Method Not Allowed";
+    case 409: return " Conflict";
+    case 412: return " Precondition Failed";
+    case 416: return " Range Not Satisfiable";
+    case 500: return " Internal Server Error";
+    case 503: return " Service Unavailable";
+    default: return "";
+  }
+}
+}  // namespace
+
 Status S3ErrorStatus(std::string_view op_target, int http_status, const S3Error& error) {
   std::string msg(op_target);
   msg += ": ";
   if (error.code.empty()) {
     msg += "HTTP " + std::to_string(http_status);
+    msg += ReasonPhrase(http_status);
   } else {
     msg += error.code + " (" + std::to_string(http_status) + ')';
   }

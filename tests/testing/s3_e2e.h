@@ -1,0 +1,55 @@
+// S3EndToEndTest: the fixture of the end-to-end tests that run the built
+// stocktake binary against the real S3 server (S3TestServer): a direct
+// S3Store for set-up and read-back, fresh buckets per test, a private state
+// folder, the binary run with the server's credentials in its environment,
+// and comparisons of report rows with the boto3 oracle and with DuckDB.
+// Thread-compatible, like every gtest fixture.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "store/s3_store.h"
+#include "testing/s3_report.h"
+#include "testing/s3_server.h"
+#include "testing/subprocess.h"
+#include "testing/temp_dir.h"
+
+namespace stocktake::testing {
+
+class S3EndToEndTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+
+  // A new empty bucket named after the test and `tag`.
+  std::string NewBucket(const std::string& tag);
+  // Puts every key (body = body_of(key)) with `threads` parallel writers.
+  void PutAll(const std::string& bucket, const std::vector<std::string>& keys,
+              const std::function<std::string(const std::string&)>& body_of, int threads = 8);
+  // `stocktake --state <private> -q <args...>` with the server's credentials
+  // in the environment plus `env` (which wins).
+  RunResult Stocktake(std::vector<std::string> args,
+                      std::vector<std::pair<std::string, std::string>> env = {},
+                      const std::string& stdin_data = "");
+  // FetchReport into a fresh download folder, failing the test when absent.
+  FetchedReport Report(const std::string& dest_bucket, const std::string& prefix,
+                       const std::string& source_bucket, const std::string& config_id);
+
+  // The report's rows must equal the boto3 listing of `source_bucket`
+  // (versions too when `versions`), field by field; rows in S3 key order.
+  void ExpectRowsEqualOracle(const FetchedReport& report, const std::string& source_bucket,
+                             bool versions);
+  // DuckDB reads the data files back: same count, sum(size) and decoded keys.
+  void ExpectDuckDbAgrees(const FetchedReport& report);
+
+  S3TestServer* server_ = nullptr;
+  std::unique_ptr<store::S3Store> store_;
+  TempDir dir_;
+  int downloads_ = 0;
+};
+
+}  // namespace stocktake::testing

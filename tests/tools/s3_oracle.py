@@ -1,0 +1,98 @@
+#!/usr/bin/python3
+"""Independent S3 oracle for stocktake's end-to-end tests, built on boto3.
+
+  s3_oracle.py --endpoint-url URL list BUCKET            # current objects
+  s3_oracle.py --endpoint-url URL list-versions BUCKET   # versions + delete markers
+  s3_oracle.py --endpoint-url URL put BUCKET KEY BODY [--sse kms:KEYID | --sse c]
+  s3_oracle.py --endpoint-url URL deny-writes BUCKET     # bucket policy: Deny s3:PutObject
+
+`list` and `list-versions` print one JSON object per line (ASCII-escaped):
+key, size, etag (no quotes), last_modified (ISO 8601 UTC with milliseconds,
+as inventory reports write it), storage_class; versions add version_id,
+is_latest and is_delete_marker (delete markers carry no size/etag/class).
+Credentials and region come from the usual AWS environment variables.
+"""
+import argparse
+import json
+import sys
+
+import boto3
+
+
+def iso_millis(dt):
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (dt.microsecond // 1000)
+
+
+def object_line(o):
+    return {
+        "key": o["Key"],
+        "size": o["Size"],
+        "etag": o["ETag"].strip('"'),
+        "last_modified": iso_millis(o["LastModified"]),
+        "storage_class": o.get("StorageClass", "STANDARD"),
+    }
+
+
+def list_current(s3, bucket):
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        for o in page.get("Contents", []):
+            yield object_line(o)
+
+
+def list_versions(s3, bucket):
+    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
+        for v in page.get("Versions", []):
+            line = object_line(v)
+            line.update(version_id=v["VersionId"], is_latest=v["IsLatest"],
+                        is_delete_marker=False)
+            yield line
+        for m in page.get("DeleteMarkers", []):
+            yield {"key": m["Key"], "last_modified": iso_millis(m["LastModified"]),
+                   "version_id": m["VersionId"], "is_latest": m["IsLatest"],
+                   "is_delete_marker": True}
+
+
+def put(s3, args):
+    extra = {}
+    if args.sse and args.sse.startswith("kms:"):
+        extra = {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": args.sse[4:]}
+    elif args.sse == "c":
+        extra = {"SSECustomerAlgorithm": "AES256", "SSECustomerKey": "k" * 32}
+    elif args.sse:
+        sys.exit("unknown --sse " + args.sse)
+    s3.put_object(Bucket=args.bucket, Key=args.key, Body=args.body.encode(), **extra)
+
+
+def deny_writes(s3, bucket):
+    statement = {"Effect": "Deny", "Principal": "*", "Action": ["s3:PutObject"],
+                 "Resource": ["arn:aws:s3:::%s/*" % bucket]}
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(
+        {"Version": "2012-10-17", "Statement": [statement]}))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--endpoint-url", required=True)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in ("list", "list-versions", "deny-writes"):
+        sub.add_parser(name).add_argument("bucket")
+    p = sub.add_parser("put")
+    p.add_argument("bucket")
+    p.add_argument("key")
+    p.add_argument("body")
+    p.add_argument("--sse")
+    args = parser.parse_args()
+    s3 = boto3.client("s3", endpoint_url=args.endpoint_url)
+    if args.command == "put":
+        put(s3, args)
+        return
+    if args.command == "deny-writes":
+        deny_writes(s3, args.bucket)
+        return
+    lines = list_current if args.command == "list" else list_versions
+    for line in lines(s3, args.bucket):
+        print(json.dumps(line, ensure_ascii=True))
+
+
+if __name__ == "__main__":
+    main()
