@@ -156,10 +156,17 @@ TEST_F(ScanS3Test, PrefixNarrowsTheSourceAndEmptySelectionStillPublishes) {
   const std::string dst = NewBucket("prefix-dst");
   PutAll(src, {"in/a", "in/b c", "out/a", "inx"}, [](const std::string& k) { return k; });
 
+  // A path in SOURCE names a folder ("in/"); --prefix is a raw key prefix.
   Scan("s3://" + src + "/in", {"--dest", "s3://" + dst + "/p", "--id", "only-in"});
   FetchedReport in = Report(dst, "p", src, "only-in");
   std::vector<std::string> keys;
   for (const store::ObjectInfo& row : in.rows) keys.push_back(row.key);
+  EXPECT_EQ(keys, (std::vector<std::string>{"in/a", "in/b c"}));
+
+  Scan("s3://" + src, {"--dest", "s3://" + dst + "/p", "--prefix", "in", "--id", "raw-in"});
+  FetchedReport raw = Report(dst, "p", src, "raw-in");
+  keys.clear();
+  for (const store::ObjectInfo& row : raw.rows) keys.push_back(row.key);
   EXPECT_EQ(keys, (std::vector<std::string>{"in/a", "in/b c", "inx"}));
 
   Scan("s3://" + src, {"--dest", "s3://" + dst + "/p", "--prefix", "nothing/", "--id", "none"});
