@@ -6,11 +6,10 @@
 // `--local` in the same order. The first account owns the local buckets.
 // The first stdout line is "listening on http://HOST:PORT" (PORT 0 picks a
 // free port). SIGTERM or SIGINT stops it after the requests in flight.
-#include <CLI/CLI.hpp>
-
 #include <pthread.h>
 #include <signal.h>
 
+#include <CLI/CLI.hpp>
 #include <atomic>
 #include <cstdio>
 #include <ctime>
@@ -103,7 +102,8 @@ Status Serve(const ServeFlags& flags, const GlobalFlags& globals) {
   for (size_t i = 0; i < flags.local_roots.size(); ++i) {
     StoreFlags store_flags;
     store_flags.local_root = flags.local_roots[i];
-    if (!flags.regions.empty()) store_flags.region = flags.regions[flags.regions.size() > 1 ? i : 0];
+    if (!flags.regions.empty())
+      store_flags.region = flags.regions[flags.regions.size() > 1 ? i : 0];
     store_flags.etag_cache_dir = state_dir;
     ASSIGN_OR_RETURN(OpenedStore store, OpenStore(store_flags));
     estate_stores.push_back(server::EstateStore{store.store.get(), store.id, store_flags.region,
@@ -140,8 +140,10 @@ Status Serve(const ServeFlags& flags, const GlobalFlags& globals) {
 
 void RegisterServe(CLI::App* app, GlobalFlags* globals, Action* action) {
   auto flags = std::make_shared<ServeFlags>();
-  CLI::App* cmd = app->add_subcommand(
-      "serve", "run the S3 inventory API daemon (PUT/GET/LIST/DELETE inventory configurations)");
+  CLI::App* cmd =
+      app->add_subcommand("serve",
+                          "run the S3 inventory API daemon (PUT/GET/LIST/DELETE inventory "
+                          "configurations)");
   cmd->add_option("--local", flags->local_roots,
                   "local store: folder whose sub-folders are buckets (repeatable)")
       ->required();
@@ -149,15 +151,15 @@ void RegisterServe(CLI::App* app, GlobalFlags* globals, Action* action) {
                   "region of the stores: one for all, or one per --local (default none)");
   cmd->add_option("--listen", flags->listen, "HOST:PORT to listen on (port 0: any free port)");
   cmd->add_option("--account", flags->accounts,
-                  "ACCOUNT_ID:ACCESS_KEY:SECRET_KEY (repeatable; the first owns the buckets)")
+                  "ACCOUNT_ID:ACCESS_KEY:SECRET_KEY (repeatable; the first "
+                  "owns the buckets)")
       ->required();
   cmd->add_option("--validation", flags->validation, "configuration rules: s3 (default) | obs");
   cmd->add_option("--max-body-bytes", flags->max_body_bytes,
                   "largest request body accepted (default 1 MiB)");
   cmd->add_option("--threads", flags->threads, "worker threads (default 8)");
-  cmd->callback([flags, globals, action] {
-    *action = [flags, globals] { return Serve(*flags, *globals); };
-  });
+  cmd->callback(
+      [flags, globals, action] { *action = [flags, globals] { return Serve(*flags, *globals); }; });
 }
 
 }  // namespace stocktake::cli

@@ -25,7 +25,10 @@ Result<BucketRef> OwnedBucket(const RequestContext& context) {
 HttpResponse XmlResponse(std::string body) {
   HttpResponse response;
   response.content_type = "application/xml";
-  response.body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + std::move(body);
+  if (body.rfind("<?xml", 0) != 0) {
+    response.body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  }
+  response.body += body;
   return response;
 }
 

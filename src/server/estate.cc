@@ -28,9 +28,8 @@ Result<std::vector<std::pair<store::BucketInfo, BucketRef>>> Estate::ListOwned(
     ASSIGN_OR_RETURN(std::vector<store::BucketInfo> buckets, store.store->ListBuckets());
     for (store::BucketInfo& info : buckets) {
       // An earlier store holding the same name shadows this one (Find's rule).
-      const bool shadowed = std::any_of(out.begin(), out.end(), [&](const auto& entry) {
-        return entry.first.name == info.name;
-      });
+      const bool shadowed = std::any_of(
+          out.begin(), out.end(), [&](const auto& entry) { return entry.first.name == info.name; });
       if (shadowed) continue;
       ASSIGN_OR_RETURN(std::string region, RegionOf(store, info.name));
       BucketRef ref{&store, info.name, std::move(region)};

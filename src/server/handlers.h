@@ -32,7 +32,7 @@ struct RequestContext {
 // x-amz-expected-bucket-owner names another account.
 Result<BucketRef> OwnedBucket(const RequestContext& context);
 
-// A 200 response with an XML body (declaration added).
+// A 200 response with an XML body (a declaration added unless present).
 HttpResponse XmlResponse(std::string body);
 
 // PUT /{bucket}?inventory&id=ID → 200, empty body.

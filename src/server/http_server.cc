@@ -21,8 +21,8 @@ std::string Lower(std::string s) {
 
 // Headers httplib adds to every request itself; never sent by the client.
 bool IsInjectedHeader(const std::string& lower_name) {
-  return lower_name == "remote_addr" || lower_name == "remote_port" ||
-         lower_name == "local_addr" || lower_name == "local_port";
+  return lower_name == "remote_addr" || lower_name == "remote_port" || lower_name == "local_addr" ||
+         lower_name == "local_port";
 }
 
 void WriteResponse(const HttpResponse& from, httplib::Response* to) {
@@ -65,16 +65,15 @@ class HttpServer::Impl {
         [this](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
           HttpRequest request;
           request.method = req.method;
-          WriteResponse(render_error_(request, S3Failure("InternalError", "internal error")),
-                        &res);
+          WriteResponse(render_error_(request, S3Failure("InternalError", "internal error")), &res);
         });
   }
 
   Result<int> Bind() {
-    const int port = options_.port == 0 ? server_.bind_to_any_port(options_.host)
-                                        : (server_.bind_to_port(options_.host, options_.port)
-                                               ? options_.port
-                                               : -1);
+    const int port =
+        options_.port == 0
+            ? server_.bind_to_any_port(options_.host)
+            : (server_.bind_to_port(options_.host, options_.port) ? options_.port : -1);
     if (port < 0) {
       return Unavailable("listen on " + options_.host + ":" + std::to_string(options_.port) +
                          ": cannot bind");
@@ -126,7 +125,8 @@ class HttpServer::Impl {
     bool too_large = false;
     if (req.has_header("Content-Length")) {
       // httplib refuses (and skips) such a body itself before reading it.
-      too_large = std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) > limit;
+      too_large =
+          std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) > limit;
     }
     size_t seen = 0;
     const bool complete = reader([&](const char* data, size_t size) {

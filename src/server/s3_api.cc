@@ -26,8 +26,8 @@ Result<Handler> RouteS3(const HttpRequest& request) {
   } else if (key.empty()) {
     if (request.HasQuery("inventory")) {
       const bool has_id = request.HasQuery("id");
-      if (method == "GET") return has_id ? &GetBucketInventoryConfiguration
-                                         : &ListBucketInventoryConfigurations;
+      if (method == "GET")
+        return has_id ? &GetBucketInventoryConfiguration : &ListBucketInventoryConfigurations;
       if (method == "PUT") return &PutBucketInventoryConfiguration;
       if (method == "DELETE") return &DeleteBucketInventoryConfiguration;
     } else if (request.HasQuery("location")) {
@@ -36,8 +36,10 @@ Result<Handler> RouteS3(const HttpRequest& request) {
       return &HeadBucket;
     }
   }
-  return S3Failure("NotImplemented", "A header or query you provided implies functionality "
-                                     "that is not implemented: " + method + " " + request.path);
+  return S3Failure("NotImplemented",
+                   "A header or query you provided implies functionality "
+                   "that is not implemented: " +
+                       method + " " + request.path);
 }
 
 // STS is a query protocol: Action comes from the form body or the query.
@@ -74,14 +76,14 @@ HttpResponse S3Api::ErrorResponse(const HttpRequest& request, const Status& stat
 HttpResponse S3Api::Handle(const HttpRequest& request) const {
   Result<Caller> caller = verifier_.Verify(request);
   if (!caller.ok()) return ErrorResponse(request, caller.status());
-  Result<Handler> handler = caller->service == "sts"  ? RouteSts(request)
-                            : caller->service == "s3" ? RouteS3(request)
-                                                      : S3Failure("NotImplemented",
-                                                                  "service '" + caller->service +
-                                                                      "' is not implemented");
+  Result<Handler> handler =
+      caller->service == "sts" ? RouteSts(request)
+      : caller->service == "s3"
+          ? RouteS3(request)
+          : S3Failure("NotImplemented", "service '" + caller->service + "' is not implemented");
   if (!handler.ok()) return ErrorResponse(request, handler.status());
   const std::string request_id = NewUuidV4();
-  RequestContext context{request,    *caller, BucketAndKey(request.path).first,
+  RequestContext context{request,    *caller,  BucketAndKey(request.path).first,
                          request_id, *estate_, *configs_};
   Result<HttpResponse> response = (*handler)(context);
   if (!response.ok()) return ErrorResponse(request, response.status());

@@ -51,12 +51,18 @@ std::optional<int> StatusOfCode(std::string_view code) {
 
 Code StatusCodeFor(int http_status) {
   switch (http_status) {
-    case 400: return Code::kInvalidArgument;
-    case 403: return Code::kPermissionDenied;
-    case 404: return Code::kNotFound;
-    case 503: return Code::kUnavailable;
-    case 500: return Code::kInternal;
-    default: return Code::kFailedPrecondition;
+    case 400:
+      return Code::kInvalidArgument;
+    case 403:
+      return Code::kPermissionDenied;
+    case 404:
+      return Code::kNotFound;
+    case 503:
+      return Code::kUnavailable;
+    case 500:
+      return Code::kInternal;
+    default:
+      return Code::kFailedPrecondition;
   }
 }
 
@@ -83,8 +89,7 @@ std::optional<S3Error> FindCode(const Status& status) {
 Status S3Failure(std::string_view code, std::string_view message) {
   std::optional<int> http = StatusOfCode(code);
   assert(http && "S3 error code missing from kCodes");
-  return Status(StatusCodeFor(http.value_or(500)),
-                std::string(code) + ": " + std::string(message));
+  return Status(StatusCodeFor(http.value_or(500)), std::string(code) + ": " + std::string(message));
 }
 
 S3Error ToS3Error(const Status& status) {
@@ -97,10 +102,14 @@ S3Error ToS3Error(const Status& status) {
     return S3Error{400, std::move(name), std::move(message)};
   }
   switch (status.code()) {
-    case Code::kInvalidArgument: return S3Error{400, "InvalidArgument", status.message()};
-    case Code::kPermissionDenied: return S3Error{403, "AccessDenied", status.message()};
-    case Code::kUnavailable: return S3Error{503, "ServiceUnavailable", status.message()};
-    default: return S3Error{500, "InternalError", status.message()};
+    case Code::kInvalidArgument:
+      return S3Error{400, "InvalidArgument", status.message()};
+    case Code::kPermissionDenied:
+      return S3Error{403, "AccessDenied", status.message()};
+    case Code::kUnavailable:
+      return S3Error{503, "ServiceUnavailable", status.message()};
+    default:
+      return S3Error{500, "InternalError", status.message()};
   }
 }
 
@@ -109,12 +118,23 @@ std::string XmlEscape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -130,8 +150,10 @@ std::string S3ErrorXml(const S3Error& error, std::string_view resource,
 
 std::string StsErrorXml(const S3Error& error, std::string_view request_id) {
   const char* type = error.http_status >= 500 ? "Receiver" : "Sender";
-  return std::string("<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
-                     "<Error><Type>") +
+  return std::string(
+             "<ErrorResponse "
+             "xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
+             "<Error><Type>") +
          type + "</Type><Code>" + XmlEscape(error.code) + "</Code><Message>" +
          XmlEscape(error.message) + "</Message></Error><RequestId>" + XmlEscape(request_id) +
          "</RequestId></ErrorResponse>";

@@ -45,7 +45,8 @@ std::string_view Trim(std::string_view s) {
 
 // "AKID/20150830/us-east-1/s3/aws4_request" into the claim.
 Status ParseCredential(std::string_view credential, const AccountRegistry& accounts,
-                       std::string_view malformed_code, const Account** account, store::SigV4Scope* scope) {
+                       std::string_view malformed_code, const Account** account,
+                       store::SigV4Scope* scope) {
   std::vector<std::string> parts = Split(credential, '/');
   if (parts.size() != 5 || parts[4] != "aws4_request" || parts[1].size() != 8) {
     return S3Failure(malformed_code, "the credential '" + std::string(credential) +
@@ -103,18 +104,21 @@ Result<SigV4Verifier::Claim> SigV4Verifier::ParseAuthorizationHeader(
     if (name == "Signature") claim.signature = value;
   }
   if (credential.empty() || signed_headers.empty() || claim.signature.empty()) {
-    return S3Failure(kMalformed, "the authorization header needs Credential, SignedHeaders and "
-                                 "Signature");
+    return S3Failure(kMalformed,
+                     "the authorization header needs Credential, SignedHeaders and "
+                     "Signature");
   }
   RETURN_IF_ERROR(
       ParseCredential(credential, *accounts_, kMalformed, &claim.account, &claim.scope));
   claim.signed_headers = Split(signed_headers, ';');
-  // The string to sign holds x-amz-date verbatim, or the Date header in ISO 8601 basic form.
+  // The string to sign holds x-amz-date verbatim, or the Date header in ISO
+  // 8601 basic form.
   std::optional<std::string> amz_date = request.Header("x-amz-date");
   std::optional<std::string> date = amz_date ? amz_date : request.Header("date");
   if (!date) {
-    return S3Failure("AccessDenied", "AWS authentication requires a valid Date or x-amz-date "
-                                     "header");
+    return S3Failure("AccessDenied",
+                     "AWS authentication requires a valid Date or x-amz-date "
+                     "header");
   }
   ASSIGN_OR_RETURN(claim.date_ms, ParseAmzDate(*date, kMalformed));
   claim.amz_date = amz_date ? *amz_date : FormatAmzDate(claim.date_ms);
@@ -142,9 +146,10 @@ Result<SigV4Verifier::Claim> SigV4Verifier::ParsePresignedQuery(const HttpReques
   std::optional<std::string> signed_headers = request.Query("X-Amz-SignedHeaders");
   std::optional<std::string> signature = request.Query("X-Amz-Signature");
   if (!algorithm || !credential || !date || !expires || !signed_headers || !signature) {
-    return S3Failure(kMalformed, "Query-string authentication version 4 requires the "
-                                 "X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, "
-                                 "X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.");
+    return S3Failure(kMalformed,
+                     "Query-string authentication version 4 requires the "
+                     "X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, "
+                     "X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.");
   }
   if (*algorithm != store::kSigV4Algorithm) {
     return S3Failure(kMalformed, "X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"");
@@ -224,8 +229,8 @@ Result<Caller> SigV4Verifier::Verify(const HttpRequest& request) const {
   }
   RETURN_IF_ERROR(CheckSignature(request, claim));
   if (claim.payload_hash.rfind("STREAMING-", 0) == 0) {
-    return S3Failure("NotImplemented", "aws-chunked (" + claim.payload_hash +
-                                           ") uploads are not supported");
+    return S3Failure("NotImplemented",
+                     "aws-chunked (" + claim.payload_hash + ") uploads are not supported");
   }
   if (claim.payload_hash != store::kUnsignedPayload &&
       claim.payload_hash != Sha256Hex(request.body)) {

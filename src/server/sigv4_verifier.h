@@ -10,7 +10,8 @@
 //   signature mismatch (wrong secret, tampering) 403 SignatureDoesNotMatch
 //   request date more than 15 minutes off        403 RequestTimeTooSkewed
 //   presigned URL past X-Amz-Expires             403 AccessDenied
-//   malformed Authorization / presign query      400 AuthorizationHeaderMalformed /
+//   malformed Authorization / presign query      400
+//   AuthorizationHeaderMalformed /
 //                                                    AuthorizationQueryParametersError
 //   body not matching x-amz-content-sha256       400 XAmzContentSHA256Mismatch
 //   aws-chunked (STREAMING-*) payloads           501 NotImplemented

@@ -11,11 +11,11 @@ Result<HttpResponse> GetCallerIdentity(const RequestContext& context) {
   response.content_type = "text/xml";
   // Long-term keys of an account's root user: UserId is the account id.
   response.body =
-      "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
+      "<GetCallerIdentityResponse "
+      "xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
       "<GetCallerIdentityResult><Arn>" +
       XmlEscape(account.Arn()) + "</Arn><UserId>" + account.account_id + "</UserId><Account>" +
-      account.account_id +
-      "</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>" +
+      account.account_id + "</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>" +
       context.request_id + "</RequestId></ResponseMetadata></GetCallerIdentityResponse>";
   return response;
 }

@@ -23,17 +23,21 @@ std::string Dest(const std::string& bucket_xml) {
 }
 
 std::string AwsConfig(const std::string& id, const std::string& extra = "") {
-  return "<InventoryConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Id>" + id +
-         "</Id><IsEnabled>true</IsEnabled>" + extra + Dest("<Bucket>arn:aws:s3:::dest</Bucket>") +
+  return "<InventoryConfiguration "
+         "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Id>" +
+         id + "</Id><IsEnabled>true</IsEnabled>" + extra +
+         Dest("<Bucket>arn:aws:s3:::dest</Bucket>") +
          "<Schedule><Frequency>Daily</Frequency></Schedule>"
-         "<IncludedObjectVersions>Current</IncludedObjectVersions></InventoryConfiguration>";
+         "<IncludedObjectVersions>Current</IncludedObjectVersions></"
+         "InventoryConfiguration>";
 }
 
 std::string ObsConfig(const std::string& id, const std::string& format = "CSV",
                       const std::string& filter = "") {
   return "<InventoryConfiguration><Id>" + id + "</Id><IsEnabled>true</IsEnabled>" + filter +
          "<Destination><Format>" + format +
-         "</Format><Bucket>dest</Bucket></Destination><Schedule><Frequency>Daily</Frequency>"
+         "</Format><Bucket>dest</Bucket></"
+         "Destination><Schedule><Frequency>Daily</Frequency>"
          "</Schedule><IncludedObjectVersions>Current</IncludedObjectVersions>"
          "</InventoryConfiguration>";
 }
@@ -144,8 +148,8 @@ TEST_F(S3ApiTest, The1001stConfigurationIsTooManyConfigurations) {
 
 TEST_F(S3ApiTest, ObsProfileRejectsWhatObsRejects) {
   Build(config::Profile::kObs);
-  ASSERT_EQ(Call("PUT", "/src?inventory&id=logs", ObsConfig("logs", "CSV",
-                                                            "<Filter><Prefix>logs/</Prefix></Filter>"))
+  ASSERT_EQ(Call("PUT", "/src?inventory&id=logs",
+                 ObsConfig("logs", "CSV", "<Filter><Prefix>logs/</Prefix></Filter>"))
                 .status,
             200);
   struct Case {
@@ -244,8 +248,8 @@ TEST_F(S3ApiTest, StreamingPayloadsAreNotImplemented) {
   HttpRequest chunked;
   chunked.method = "PUT";
   ASSERT_TRUE(ParseRequestTarget("/src?inventory&id=a", &chunked).ok());
-  store::SigV4Request sig{"PUT", chunked.path, chunked.query, {{"host", "h"}},
-                          "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"};
+  store::SigV4Request sig{
+      "PUT", chunked.path, chunked.query, {{"host", "h"}}, "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"};
   store::SigV4Signer({"AKMAIN", "secret-main", ""}, "eu-west-1").Sign(kNow, &sig);
   for (auto& [name, value] : sig.headers) {
     chunked.headers.emplace_back(name == "Authorization" ? "authorization" : name, value);
@@ -258,10 +262,11 @@ TEST_F(S3ApiTest, StreamingPayloadsAreNotImplemented) {
 
 TEST_F(S3ApiTest, UnknownOperationsAreNotImplemented) {
   const std::pair<const char*, const char*> calls[] = {
-      {"GET", "/src"},          {"PUT", "/src"},           {"GET", "/src/key"},
-      {"DELETE", "/src"},       {"GET", "/src?acl"},       {"POST", "/src?delete"},
-      {"PUT", "/src?location"}, {"OPTIONS", "/"},          {"HEAD", "/src/key"},
-      {"PATCH", "/src?inventory&id=a"},
+      {"GET", "/src"},          {"PUT", "/src"},
+      {"GET", "/src/key"},      {"DELETE", "/src"},
+      {"GET", "/src?acl"},      {"POST", "/src?delete"},
+      {"PUT", "/src?location"}, {"OPTIONS", "/"},
+      {"HEAD", "/src/key"},     {"PATCH", "/src?inventory&id=a"},
   };
   for (const auto& [method, target] : calls) {
     HttpResponse r = Call(method, target);

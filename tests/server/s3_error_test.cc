@@ -16,11 +16,11 @@ TEST(S3ErrorTest, MapsStatusesToS3Errors) {
   };
   const Case cases[] = {
       {S3Failure("NoSuchBucket", "gone"), 404, "NoSuchBucket", "gone"},
-      {S3Failure("SignatureDoesNotMatch", "bad").WithContext("GET /"), 403,
-       "SignatureDoesNotMatch", "bad"},
+      {S3Failure("SignatureDoesNotMatch", "bad").WithContext("GET /"), 403, "SignatureDoesNotMatch",
+       "bad"},
       {config::MalformedXml("unknown element 'X'"), 400, "MalformedXML", "unknown element 'X'"},
-      {config::ConfigError(config::S3ErrorCode::kTooManyConfigurations, "1,000").WithContext(
-           "put src/a"),
+      {config::ConfigError(config::S3ErrorCode::kTooManyConfigurations, "1,000")
+           .WithContext("put src/a"),
        400, "TooManyConfigurations", "1,000"},
       {InvalidArgument("odd"), 400, "InvalidArgument", "odd"},
       {PermissionDenied("read /x"), 403, "AccessDenied", "read /x"},
@@ -38,12 +38,15 @@ TEST(S3ErrorTest, MapsStatusesToS3Errors) {
 TEST(S3ErrorTest, WritesEscapedXmlBodies) {
   S3Error e{404, "NoSuchConfiguration", "id <a&b>"};
   EXPECT_EQ(S3ErrorXml(e, "/src", "r1"),
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NoSuchConfiguration</Code>"
+            "<?xml version=\"1.0\" "
+            "encoding=\"UTF-8\"?>\n<Error><Code>NoSuchConfiguration</Code>"
             "<Message>id &lt;a&amp;b&gt;</Message><Resource>/src</Resource>"
             "<RequestId>r1</RequestId></Error>");
   EXPECT_EQ(StsErrorXml({403, "InvalidClientTokenId", "no"}, "r2"),
-            "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>"
-            "Sender</Type><Code>InvalidClientTokenId</Code><Message>no</Message></Error>"
+            "<ErrorResponse "
+            "xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>"
+            "Sender</Type><Code>InvalidClientTokenId</Code><Message>no</"
+            "Message></Error>"
             "<RequestId>r2</RequestId></ErrorResponse>");
 }
 

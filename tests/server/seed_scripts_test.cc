@@ -31,10 +31,9 @@ TEST_F(ServeTest, SeedScriptsConfigureEveryBucketForItsRegion) {
                              "us/inventory-us-east-1", "us/backups"}) {
     std::filesystem::create_directories(dir_.Sub(bucket));
   }
-  StartWith({"serve", "--local", dir_.Sub("eu"), "--region", "eu-west-1", "--local",
-             dir_.Sub("us"), "--region", "us-east-1", "--listen", "127.0.0.1:0", "--state",
-             dir_.Sub("state"), "--account",
-             std::string(kMainAccount) + ":" + kMainKey + ":" + kMainSecret});
+  StartWith({"serve", "--local", dir_.Sub("eu"), "--region", "eu-west-1", "--local", dir_.Sub("us"),
+             "--region", "us-east-1", "--listen", "127.0.0.1:0", "--state", dir_.Sub("state"),
+             "--account", std::string(kMainAccount) + ":" + kMainKey + ":" + kMainSecret});
   std::filesystem::create_directories(dir_.Sub("work"));
 
   testing::RunResult map =
@@ -54,10 +53,9 @@ TEST_F(ServeTest, SeedScriptsConfigureEveryBucketForItsRegion) {
   testing::RunResult summary = Python({"-c", kSummary});
   ASSERT_EQ(summary.exit_code, 0) << summary.err;
   const std::string tail = " 123456789012 123456789012 All 11 ['SSES3'] Daily\n";
-  EXPECT_EQ(summary.out,
-            "backups inventory Parquet arn:aws:s3:::inventory-us-east-1" + tail +
-                "logs-2024 inventory Parquet arn:aws:s3:::inventory-eu-west-1" + tail +
-                "photos inventory Parquet arn:aws:s3:::inventory-eu-west-1" + tail);
+  EXPECT_EQ(summary.out, "backups inventory Parquet arn:aws:s3:::inventory-us-east-1" + tail +
+                             "logs-2024 inventory Parquet arn:aws:s3:::inventory-eu-west-1" + tail +
+                             "photos inventory Parquet arn:aws:s3:::inventory-eu-west-1" + tail);
 
   // Running the configuration script again replaces, never adds.
   configure = Python({TestFile("seed_scripts/configure_inventory.py")}, dir_.Sub("work"));

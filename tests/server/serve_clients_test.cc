@@ -41,23 +41,24 @@ TEST_F(ServeTest, AwsCliPutGetListDeleteRoundTrip) {
                                 "--id", "report1", "--inventory-configuration", kCliConfig});
   ASSERT_EQ(put.exit_code, 0) << put.err << daemon_->Log();
 
-  testing::RunResult get = Aws(
-      {"s3api", "get-bucket-inventory-configuration", "--bucket", "src", "--id", "report1"});
+  testing::RunResult get =
+      Aws({"s3api", "get-bucket-inventory-configuration", "--bucket", "src", "--id", "report1"});
   ASSERT_EQ(get.exit_code, 0) << get.err;
   EXPECT_EQ(CanonicalJson(get.out),
             CanonicalJson(std::string(R"({"InventoryConfiguration": )") + kCliConfig + "}"));
 
-  testing::RunResult list = Aws({"s3api", "list-bucket-inventory-configurations", "--bucket", "src"});
+  testing::RunResult list =
+      Aws({"s3api", "list-bucket-inventory-configurations", "--bucket", "src"});
   ASSERT_EQ(list.exit_code, 0) << list.err;
   EXPECT_EQ(CanonicalJson(list.out),
             CanonicalJson(std::string(R"({"IsTruncated": false, "InventoryConfigurationList": [)") +
                           kCliConfig + "]}"));
 
-  testing::RunResult del = Aws(
-      {"s3api", "delete-bucket-inventory-configuration", "--bucket", "src", "--id", "report1"});
+  testing::RunResult del =
+      Aws({"s3api", "delete-bucket-inventory-configuration", "--bucket", "src", "--id", "report1"});
   ASSERT_EQ(del.exit_code, 0) << del.err;
-  testing::RunResult gone = Aws(
-      {"s3api", "get-bucket-inventory-configuration", "--bucket", "src", "--id", "report1"});
+  testing::RunResult gone =
+      Aws({"s3api", "get-bucket-inventory-configuration", "--bucket", "src", "--id", "report1"});
   EXPECT_NE(gone.exit_code, 0);
   EXPECT_NE(gone.err.find("NoSuchConfiguration"), std::string::npos) << gone.err;
   EXPECT_EQ(daemon_->Stop(), 0);
@@ -104,7 +105,8 @@ TEST_F(ServeTest, HugeBodyIsRefusedWithoutBuffering) {
   StartDaemon();
   const std::string big = dir_.Sub("big.bin");
   testing::WriteFile(big, "");
-  std::filesystem::resize_file(big, 50ull << 20);  // 50 MiB of zeros, sparse on disk
+  std::filesystem::resize_file(big,
+                               50ull << 20);  // 50 MiB of zeros, sparse on disk
   const long before = daemon_->ResidentKib();
   for (const char* mode : {"--data-binary", "chunked"}) {
     std::vector<std::string> args = {"curl", "-s", "-w", "\n%{http_code}", "-X", "PUT"};
@@ -118,7 +120,8 @@ TEST_F(ServeTest, HugeBodyIsRefusedWithoutBuffering) {
   }
   const long after = daemon_->ResidentKib();
   ASSERT_GT(before, 0);
-  EXPECT_LT(after - before, 32 * 1024) << "daemon grew from " << before << " to " << after << " KiB";
+  EXPECT_LT(after - before, 32 * 1024)
+      << "daemon grew from " << before << " to " << after << " KiB";
   EXPECT_EQ(daemon_->Stop(), 0);
 }
 

@@ -35,13 +35,20 @@ class ServeTest : public ::testing::Test {
   void StartDaemon(const std::vector<std::string>& extra = {}) {
     std::filesystem::create_directories(dir_.Sub("root/src"));
     std::filesystem::create_directories(dir_.Sub("root/dest"));
-    std::vector<std::string> args = {"serve",     "--local",   dir_.Sub("root"),
-                                     "--region",  kRegion,     "--listen",
-                                     "127.0.0.1:0", "--state", dir_.Sub("state"),
-                                     "--account", std::string(kMainAccount) + ":" + kMainKey + ":" +
-                                                      kMainSecret,
-                                     "--account", std::string(kOtherAccount) + ":" + kOtherKey +
-                                                      ":" + kOtherSecret};
+    std::vector<std::string> args = {
+        "serve",
+        "--local",
+        dir_.Sub("root"),
+        "--region",
+        kRegion,
+        "--listen",
+        "127.0.0.1:0",
+        "--state",
+        dir_.Sub("state"),
+        "--account",
+        std::string(kMainAccount) + ":" + kMainKey + ":" + kMainSecret,
+        "--account",
+        std::string(kOtherAccount) + ":" + kOtherKey + ":" + kOtherSecret};
     args.insert(args.end(), extra.begin(), extra.end());
     StartWith(args);
   }
@@ -51,8 +58,10 @@ class ServeTest : public ::testing::Test {
     ASSERT_NE(daemon_, nullptr);
   }
 
-  // Environment for the AWS CLI and boto3, as the main account.
-  testing::RunOptions ClientEnv() const {
+  // Environment for the AWS CLI and boto3, as the main account. Only Python
+  // clients get the endpoint-injecting sitecustomize (the AWS CLI has its own
+  // botocore, which must not meet Debian's boto3).
+  testing::RunOptions ClientEnv(bool python = false) const {
     testing::RunOptions options;
     options.timeout_seconds = 240;
     options.env = {{"AWS_ACCESS_KEY_ID", kMainKey},
@@ -65,9 +74,11 @@ class ServeTest : public ::testing::Test {
                    {"AWS_PAGER", ""},
                    {"STOCKTAKE_ENDPOINT_URL", daemon_->url()},
                    {"OTHER_ACCESS_KEY_ID", kOtherKey},
-                   {"OTHER_SECRET_ACCESS_KEY", kOtherSecret},
-                   {"PYTHONPATH", TestFile("endpoint_injection")},
-                   {"PYTHONDONTWRITEBYTECODE", "1"}};
+                   {"OTHER_SECRET_ACCESS_KEY", kOtherSecret}};
+    if (python) {
+      options.env.emplace_back("PYTHONPATH", TestFile("endpoint_injection"));
+      options.env.emplace_back("PYTHONDONTWRITEBYTECODE", "1");
+    }
     return options;
   }
 
@@ -79,7 +90,7 @@ class ServeTest : public ::testing::Test {
 
   testing::RunResult Python(std::vector<std::string> args, const std::string& cwd = "") const {
     args.insert(args.begin(), "/usr/bin/python3");
-    testing::RunOptions options = ClientEnv();
+    testing::RunOptions options = ClientEnv(/*python=*/true);
     options.cwd = cwd;
     return testing::RunProgram(args, options);
   }
@@ -92,10 +103,11 @@ class ServeTest : public ::testing::Test {
 inline std::string CanonicalJson(const std::string& json) {
   testing::RunOptions options;
   options.stdin_data = json;
-  testing::RunResult r = testing::RunProgram(
-      {"/usr/bin/python3", "-c",
-       "import json,sys; print(json.dumps(json.load(sys.stdin), sort_keys=True))"},
-      options);
+  testing::RunResult r =
+      testing::RunProgram({"/usr/bin/python3", "-c",
+                           "import json,sys; print(json.dumps(json.load(sys.stdin), "
+                           "sort_keys=True))"},
+                          options);
   return r.exit_code == 0 ? r.out : "invalid JSON: " + json + r.err;
 }
 
