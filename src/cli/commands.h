@@ -30,5 +30,6 @@ void RegisterScan(CLI::App* app, GlobalFlags* globals, Action* action);
 void RegisterRun(CLI::App* app, GlobalFlags* globals, Action* action);
 void RegisterInventory(CLI::App* app, GlobalFlags* globals, Action* action);
 void RegisterDemo(CLI::App* app, GlobalFlags* globals, Action* action);
+void RegisterServe(CLI::App* app, GlobalFlags* globals, Action* action);
 
 }  // namespace stocktake::cli

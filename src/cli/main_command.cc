@@ -69,6 +69,7 @@ int Main(int argc, char** argv) {
   RegisterRun(&app, &globals, &action);
   RegisterInventory(&app, &globals, &action);
   RegisterDemo(&app, &globals, &action);
+  RegisterServe(&app, &globals, &action);
 
   try {
     app.parse(argc, argv);

@@ -35,7 +35,8 @@ Result<OpenedStore> OpenS3(const StoreFlags& flags) {
   return opened;
 }
 
-Result<OpenedStore> OpenLocal(const std::string& root, const std::string& etag_cache_dir) {
+Result<OpenedStore> OpenLocal(const std::string& root, const std::string& etag_cache_dir,
+                              const std::string& region) {
   std::error_code ec;
   fs::path abs = fs::absolute(root, ec).lexically_normal();
   std::string path = abs.string();
@@ -45,6 +46,7 @@ Result<OpenedStore> OpenLocal(const std::string& root, const std::string& etag_c
   }
   store::LocalStoreOptions options;
   options.root = path;
+  options.region = region;
   if (!etag_cache_dir.empty()) {
     // One cache file per estate root, kept in the state folder.
     options.etag_cache_path = etag_cache_dir + "/etag-cache-" + Md5Hex(path).substr(0, 16);
@@ -71,7 +73,9 @@ Result<OpenedStore> OpenStore(const StoreFlags& flags) {
   if (!flags.local_root.empty() && !flags.endpoint_url.empty()) {
     return InvalidArgument("give either --local ROOT or --endpoint-url URL, not both");
   }
-  if (!flags.local_root.empty()) return OpenLocal(flags.local_root, flags.etag_cache_dir);
+  if (!flags.local_root.empty()) {
+    return OpenLocal(flags.local_root, flags.etag_cache_dir, flags.region);
+  }
   if (!flags.endpoint_url.empty()) return OpenS3(flags);
   return InvalidArgument("no store: give --local ROOT or --endpoint-url URL");
 }
@@ -117,7 +121,7 @@ Result<Location> ParseLocation(const std::string& text, const std::string& local
 }
 
 Result<OpenedStore> OpenLocationStore(const Location& location, const StoreFlags& flags) {
-  if (!location.is_s3) return OpenLocal(location.root, flags.etag_cache_dir);
+  if (!location.is_s3) return OpenLocal(location.root, flags.etag_cache_dir, flags.region);
   if (flags.endpoint_url.empty()) {
     // Without an endpoint, s3:// means AWS itself in the configured region.
     StoreFlags aws = flags;

@@ -1,6 +1,7 @@
 // How every command names its store and its locations, the same way
 // everywhere:
-//   --local ROOT                      a folder whose top-level folders are buckets
+//   --local ROOT [--region R]         a folder whose top-level folders are buckets
+//                                     (R is what GetBucketLocation reports)
 //   --endpoint-url URL [--region R]   an S3-compatible endpoint, with the usual
 //   [--profile P]                     AWS credentials (env, ~/.aws files)
 // and locations given as arguments: `s3://bucket[/prefix]` (on the S3 store)

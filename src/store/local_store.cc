@@ -117,7 +117,9 @@ Result<UniqueFd> LocalStore::OpenObject(std::string_view bucket, std::string_vie
 
 Result<std::vector<BucketInfo>> LocalStore::ListBuckets() {
   std::string what = "list buckets " + Name();
-  int dup_fd = ::fcntl(root_fd_.get(), F_DUPFD_CLOEXEC, 0);
+  // A fresh open file description: a dup() would share (and leave at the
+  // end) the directory position of root_fd_, so a second listing saw nothing.
+  int dup_fd = ::openat(root_fd_.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dup_fd < 0) return ErrnoStatus(what, errno);
   DIR* dir = ::fdopendir(dup_fd);
   if (dir == nullptr) {

@@ -136,6 +136,17 @@ TEST_F(LocalStoreTest, NameUrlAndBuckets) {
   EXPECT_EQ(*store_->GetBucketLocation("bkt"), "");
 }
 
+TEST_F(LocalStoreTest, ListBucketsTwiceSeesTheSameBuckets) {
+  ASSERT_TRUE(store_->CreateBucket("abc").ok());
+  Result<std::vector<store::BucketInfo>> first = store_->ListBuckets();
+  Result<std::vector<store::BucketInfo>> second = store_->ListBuckets();
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(second.ok());
+  ASSERT_EQ(first->size(), 2u);
+  ASSERT_EQ(second->size(), 2u);
+  EXPECT_EQ((*second)[0].name, "abc");
+}
+
 TEST_F(LocalStoreTest, FsyncAndRegionOptions) {
   LocalStoreOptions options;
   options.root = dir_.path();

@@ -27,6 +27,7 @@ RunResult RunProgram(const std::vector<std::string>& argv, const RunOptions& opt
     dup2(out_pipe[1], 1);
     dup2(err_pipe[1], 2);
     for (const auto& [k, v] : options.env) setenv(k.c_str(), v.c_str(), 1);
+    if (!options.cwd.empty() && chdir(options.cwd.c_str()) != 0) _exit(126);
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);

@@ -20,6 +20,7 @@ struct RunOptions {
   std::string stdin_data;
   std::vector<std::pair<std::string, std::string>> env;  // added/overridden
   int timeout_seconds = 300;
+  std::string cwd;  // "" = the test's working directory
 };
 
 RunResult RunProgram(const std::vector<std::string>& argv, const RunOptions& options = {});
