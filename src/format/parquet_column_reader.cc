@@ -335,6 +335,20 @@ Status ParquetColumnReader::DecodeValues(ParquetEncoding encoding, std::string_v
         }
       }
       return Status::OK();
+    case ParquetEncoding::kByteStreamSplit: {
+      // Byte k of value i is at k * count + i; gather, then decode as PLAIN.
+      const size_t width = d_.physical == ParquetType::kFloat || d_.physical == ParquetType::kInt32 ? 4
+                           : d_.physical == ParquetType::kDouble || d_.physical == ParquetType::kInt64
+                               ? 8
+                               : 0;
+      if (width == 0) break;
+      if (data.size() < count * width) return Corruption("BYTE_STREAM_SPLIT values overrun the page");
+      string_storage_.resize(count * width);
+      for (size_t i = 0; i < count; ++i) {
+        for (size_t k = 0; k < width; ++k) string_storage_[i * width + k] = data[k * count + i];
+      }
+      return DecodePlain(string_storage_, count, /*into_dictionary=*/false);
+    }
     case ParquetEncoding::kDeltaLengthByteArray:
       if (d_.physical != ParquetType::kByteArray) break;
       return DecodeDeltaLengthByteArray(data, count, &strings_, &used);

@@ -1,7 +1,8 @@
 // ParquetColumnReader: decodes the values of one flat column chunk, page by
 // page: dictionary page, data pages v1 and v2, PLAIN, PLAIN_DICTIONARY /
 // RLE_DICTIONARY, RLE (booleans), DELTA_BINARY_PACKED,
-// DELTA_LENGTH_BYTE_ARRAY and DELTA_BYTE_ARRAY encodings, RLE definition
+// DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY and BYTE_STREAM_SPLIT
+// (FLOAT, DOUBLE, INT32, INT64) encodings, RLE definition
 // levels, and the codecs of DecompressPage. Values come out as CellValues:
 // timestamps (INT64 MILLIS/MICROS/NANOS, INT96, DATE) as epoch millis,
 // INT32/INT64 as int64, FLOAT/DOUBLE as double, byte arrays as strings.
@@ -73,7 +74,7 @@ class ParquetColumnReader {
 
   // Current data page: definition levels and its non-null values.
   std::string page_;
-  std::string string_storage_;  // DELTA_BYTE_ARRAY values
+  std::string string_storage_;  // DELTA_BYTE_ARRAY values, BYTE_STREAM_SPLIT bytes
   std::vector<uint32_t> defs_;
   size_t page_values_ = 0;
   size_t page_index_ = 0;
