@@ -26,5 +26,6 @@ void RegisterScan(CLI::App* app, GlobalFlags* globals, Action* action);
 void RegisterRun(CLI::App* app, GlobalFlags* globals, Action* action);
 void RegisterInventory(CLI::App* app, GlobalFlags* globals, Action* action);
 void RegisterDemo(CLI::App* app, GlobalFlags* globals, Action* action);
+void RegisterCat(CLI::App* app, GlobalFlags* globals, Action* action);
 
 }  // namespace stocktake::cli

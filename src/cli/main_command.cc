@@ -27,6 +27,7 @@ int Main(int argc, char** argv) {
   RegisterRun(&app, &globals, &action);
   RegisterInventory(&app, &globals, &action);
   RegisterDemo(&app, &globals, &action);
+  RegisterCat(&app, &globals, &action);
 
   try {
     app.parse(argc, argv);
