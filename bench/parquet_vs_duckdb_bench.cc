@@ -29,8 +29,8 @@ class CountingWriter : public store::ObjectWriter {
 
 // Row i, as bench/parquet_vs_duckdb.sh builds it in SQL.
 void FillRecord(int64_t i, store::ObjectInfo* o) {
-  o->key = "data/2024/04/" + std::to_string(i % 31) + "/events-" + std::to_string(i) +
-           " part.json.gz";
+  o->key =
+      "data/2024/04/" + std::to_string(i % 31) + "/events-" + std::to_string(i) + " part.json.gz";
   o->size = i * 7919 % 50'000'000;
   o->last_modified_ms = 1'713'748'408'000 + i * 1234;
   o->etag = Md5Hex(o->key);
@@ -64,7 +64,12 @@ void BM_ParquetEncode10M(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * kRows);
   state.counters["file_bytes"] = static_cast<double>(bytes);
 }
-BENCHMARK(BM_ParquetEncode10M)->Arg(0)->Arg(1)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
+BENCHMARK(BM_ParquetEncode10M)
+    ->Arg(0)
+    ->Arg(1)
+    ->Iterations(1)
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime();
 
 }  // namespace
 }  // namespace stocktake::format

@@ -5,11 +5,11 @@
 // fileSchema, else the raw fields are printed as column0, column1, ...
 // Known inventory columns print under their Parquet (snake_case) names with
 // typed values, so both formats of one report print alike.
-#include <CLI/CLI.hpp>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
@@ -95,13 +95,14 @@ Result<std::vector<InventoryField>> CsvColumns(const CatFlags& flags) {
   std::vector<std::string> names = flags.columns;
   if (names.empty() && !flags.manifest.empty()) {
     ASSIGN_OR_RETURN(Input in, OpenInput(flags.manifest, flags.store));
-    if (in.size > kMaxManifestBytes) return InvalidArgument("cat: manifest " + in.name + " is too large");
+    if (in.size > kMaxManifestBytes)
+      return InvalidArgument("cat: manifest " + in.name + " is too large");
     ASSIGN_OR_RETURN(std::string json, in.read(0, in.size));
     Result<format::Manifest> manifest = format::ParseManifestJson(json);
     if (!manifest.ok()) return manifest.status().WithContext("cat: manifest " + in.name);
     if (manifest->file_format != "CSV") {
-      return InvalidArgument("cat: manifest " + in.name + " describes a " +
-                             manifest->file_format + " report, not CSV");
+      return InvalidArgument("cat: manifest " + in.name + " describes a " + manifest->file_format +
+                             " report, not CSV");
     }
     std::string schema = manifest->file_schema;
     for (size_t start = 0; start <= schema.size();) {
@@ -127,8 +128,8 @@ Status CsvCell(InventoryField field, const std::string& text, format::CellValue*
   *cell = format::CellValue();
   if (text.empty()) return Status::OK();
   auto bad = [&](std::string_view why) {
-    return Corruption("column " + std::string(FieldName(field)) + ": " + std::string(why) +
-                      " '" + text + "'");
+    return Corruption("column " + std::string(FieldName(field)) + ": " + std::string(why) + " '" +
+                      text + "'");
   };
   switch (FieldTypeOf(field)) {
     case FieldType::kString: {
@@ -182,8 +183,8 @@ Status CatCsv(const Input& in, const std::vector<InventoryField>& columns, int64
               RowPrinter* printer) {
   auto offset = std::make_shared<int64_t>(0);
   auto pull = [&in, offset](char* buf, size_t capacity) -> Result<size_t> {
-    const int64_t length = std::min<int64_t>({static_cast<int64_t>(capacity), kCsvReadBytes,
-                                              in.size - *offset});
+    const int64_t length =
+        std::min<int64_t>({static_cast<int64_t>(capacity), kCsvReadBytes, in.size - *offset});
     if (length <= 0) return size_t{0};
     ASSIGN_OR_RETURN(std::string data, in.read(*offset, length));
     std::copy(data.begin(), data.end(), buf);

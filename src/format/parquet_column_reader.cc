@@ -32,7 +32,8 @@ int64_t FloorDiv(int64_t a, int64_t b) {
 Result<ParquetColumnDescriptor> DescribeColumn(const ParquetSchemaElement& e) {
   ParquetColumnDescriptor d;
   d.name = e.name;
-  if (!e.type) return InvalidArgument("parquet column " + e.name + ": nested groups are not supported");
+  if (!e.type)
+    return InvalidArgument("parquet column " + e.name + ": nested groups are not supported");
   if (e.repetition == ParquetRepetition::kRepeated) {
     return InvalidArgument("parquet column " + e.name + ": repeated columns are not supported");
   }
@@ -179,7 +180,8 @@ Status ParquetColumnReader::LoadPage() {
       levels = body.substr(rep, def);
       const std::string_view stored = body.substr(rep + def);
       if (h.is_compressed && codec_ != ParquetCodec::kUncompressed) {
-        RETURN_IF_ERROR(DecompressPage(codec_, stored, h.uncompressed_page_size - rep - def, &page_));
+        RETURN_IF_ERROR(
+            DecompressPage(codec_, stored, h.uncompressed_page_size - rep - def, &page_));
       } else {
         page_.assign(stored);
       }
@@ -214,8 +216,7 @@ Status ParquetColumnReader::ReadDictionary(const ParquetPageHeader& h, std::stri
   return Status::OK();
 }
 
-Status ParquetColumnReader::DecodePlain(std::string_view data, size_t count,
-                                        bool into_dictionary) {
+Status ParquetColumnReader::DecodePlain(std::string_view data, size_t count, bool into_dictionary) {
   std::vector<int64_t>* ints = into_dictionary ? &dict_ints_ : &ints_;
   std::vector<double>* doubles = into_dictionary ? &dict_doubles_ : &doubles_;
   std::vector<std::string_view>* strings = into_dictionary ? &dict_strings_ : &strings_;
@@ -231,7 +232,8 @@ Status ParquetColumnReader::DecodePlain(std::string_view data, size_t count,
   switch (d_.physical) {
     case ParquetType::kBoolean:
       if (data.size() < (count + 7) / 8) return Corruption("PLAIN booleans overrun the page");
-      for (size_t i = 0; i < count; ++i) ints->push_back((static_cast<uint8_t>(p[i / 8]) >> (i % 8)) & 1);
+      for (size_t i = 0; i < count; ++i)
+        ints->push_back((static_cast<uint8_t>(p[i / 8]) >> (i % 8)) & 1);
       return Status::OK();
     case ParquetType::kInt32:
       RETURN_IF_ERROR(need(4));
@@ -276,7 +278,8 @@ Status ParquetColumnReader::DecodePlain(std::string_view data, size_t count,
     }
     case ParquetType::kFixedLenByteArray:
       if (data.size() / d_.type_length < count) return Corruption("PLAIN values overrun the page");
-      for (size_t i = 0; i < count; ++i) strings->push_back(data.substr(i * d_.type_length, d_.type_length));
+      for (size_t i = 0; i < count; ++i)
+        strings->push_back(data.substr(i * d_.type_length, d_.type_length));
       return Status::OK();
   }
   return Corruption("unknown physical type");
@@ -297,12 +300,13 @@ Status ParquetColumnReader::DecodeValues(ParquetEncoding encoding, std::string_v
       if (!has_dictionary_) return Corruption("dictionary-encoded page without a dictionary");
       if (count == 0) return Status::OK();
       if (data.empty()) return Corruption("missing dictionary index bit width");
-      RETURN_IF_ERROR(DecodeRleHybrid(data.substr(1), static_cast<uint8_t>(data[0]), count,
-                                      &indices_, &used));
+      RETURN_IF_ERROR(
+          DecodeRleHybrid(data.substr(1), static_cast<uint8_t>(data[0]), count, &indices_, &used));
       const size_t size = std::max({dict_ints_.size(), dict_doubles_.size(), dict_strings_.size()});
       for (uint32_t index : indices_) {
-        if (index >= size) return Corruption("dictionary index " + std::to_string(index) + " of " +
-                                             std::to_string(size));
+        if (index >= size)
+          return Corruption("dictionary index " + std::to_string(index) + " of " +
+                            std::to_string(size));
       }
       for (uint32_t index : indices_) {
         if (d_.cell_type == CellType::kString) {
@@ -318,7 +322,8 @@ Status ParquetColumnReader::DecodeValues(ParquetEncoding encoding, std::string_v
     case ParquetEncoding::kRle:
       if (d_.physical != ParquetType::kBoolean) break;
       if (data.size() < 4) return Corruption("truncated RLE booleans");
-      if (LoadLe<uint32_t>(data.data()) > data.size() - 4) return Corruption("RLE booleans overrun the page");
+      if (LoadLe<uint32_t>(data.data()) > data.size() - 4)
+        return Corruption("RLE booleans overrun the page");
       RETURN_IF_ERROR(DecodeRleHybrid(data.substr(4, LoadLe<uint32_t>(data.data())), 1, count,
                                       &indices_, &used));
       ints_.assign(indices_.begin(), indices_.end());
@@ -337,12 +342,13 @@ Status ParquetColumnReader::DecodeValues(ParquetEncoding encoding, std::string_v
       return Status::OK();
     case ParquetEncoding::kByteStreamSplit: {
       // Byte k of value i is at k * count + i; gather, then decode as PLAIN.
-      const size_t width = d_.physical == ParquetType::kFloat || d_.physical == ParquetType::kInt32 ? 4
-                           : d_.physical == ParquetType::kDouble || d_.physical == ParquetType::kInt64
-                               ? 8
-                               : 0;
+      const size_t width =
+          d_.physical == ParquetType::kFloat || d_.physical == ParquetType::kInt32    ? 4
+          : d_.physical == ParquetType::kDouble || d_.physical == ParquetType::kInt64 ? 8
+                                                                                      : 0;
       if (width == 0) break;
-      if (data.size() < count * width) return Corruption("BYTE_STREAM_SPLIT values overrun the page");
+      if (data.size() < count * width)
+        return Corruption("BYTE_STREAM_SPLIT values overrun the page");
       string_storage_.resize(count * width);
       for (size_t i = 0; i < count; ++i) {
         for (size_t k = 0; k < width; ++k) string_storage_[i * width + k] = data[k * count + i];

@@ -42,8 +42,7 @@ Result<ParquetColumnDescriptor> DescribeColumn(const ParquetSchemaElement& eleme
 
 class ParquetColumnReader {
  public:
-  explicit ParquetColumnReader(ParquetColumnDescriptor descriptor)
-      : d_(std::move(descriptor)) {}
+  explicit ParquetColumnReader(ParquetColumnDescriptor descriptor) : d_(std::move(descriptor)) {}
 
   // Starts a new chunk of `num_values` values compressed with `codec`.
   void Reset(std::string chunk, int64_t num_values, ParquetCodec codec);

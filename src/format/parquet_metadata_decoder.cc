@@ -28,9 +28,8 @@ Status WrongType(const char* what) {
 }
 
 Status ReadI32(ThriftReader* r, ThriftType type, const char* what, int32_t* value) {
-  if (type != ThriftType::kI32 && type != ThriftType::kI16 && type != ThriftType::kByte) {
-    return WrongType(what);
-  }
+  // i16 and i32 share the zigzag varint encoding.
+  if (type != ThriftType::kI32 && type != ThriftType::kI16) return WrongType(what);
   return r->ReadI32(value);
 }
 
@@ -162,8 +161,7 @@ Status ReadColumnMetaData(ThriftReader* r, ThriftType type, ParquetColumnMetaDat
       case 5:
         return ReadI64(r, t, "ColumnMetaData.num_values", &m->num_values);
       case 6:
-        return ReadI64(r, t, "ColumnMetaData.total_uncompressed_size",
-                       &m->total_uncompressed_size);
+        return ReadI64(r, t, "ColumnMetaData.total_uncompressed_size", &m->total_uncompressed_size);
       case 7:
         return ReadI64(r, t, "ColumnMetaData.total_compressed_size", &m->total_compressed_size);
       case 9:

@@ -35,12 +35,14 @@ Result<std::unique_ptr<ParquetReader>> ParquetReader::Open(store::ObjectStore* s
 }
 
 Status ParquetReader::ReadFooter(int64_t file_size) {
-  if (file_size < 12) return Fail("too small for Parquet (" + std::to_string(file_size) + " bytes)");
+  if (file_size < 12)
+    return Fail("too small for Parquet (" + std::to_string(file_size) + " bytes)");
   const int64_t tail_length = std::min(file_size, kTailBytes);
   ASSIGN_OR_RETURN(std::string tail, read_(file_size - tail_length, tail_length));
   if (static_cast<int64_t>(tail.size()) != tail_length) return Fail("short read of the footer");
   const std::string_view end = std::string_view(tail).substr(tail.size() - 4);
-  if (end == "PARE") return InvalidArgument("read parquet " + name_ + ": encrypted footers are not supported");
+  if (end == "PARE")
+    return InvalidArgument("read parquet " + name_ + ": encrypted footers are not supported");
   if (end != kMagic) return Fail("no PAR1 magic at the end (not Parquet, or truncated)");
   if (tail_length == file_size && tail.compare(0, 4, kMagic) != 0) {
     return Fail("no PAR1 magic at the start");

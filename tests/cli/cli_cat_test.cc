@@ -85,8 +85,8 @@ TEST(CliCatTest, PrintsCsvGzLikeParquetGivenItsColumns) {
   m.files.push_back({"r.csv.gz", 1, "00", 0});
   testing::WriteFile(manifest, format::WriteAwsManifestJson(m));
   ExpectOutput({"cat", path, "--manifest", manifest}, kCsvOutput);
-  ExpectOutput({"cat", path, "--columns",
-                "Bucket,Key,size,LastModifiedDate,IsMultipartUploaded", "--output", "json"},
+  ExpectOutput({"cat", path, "--columns", "Bucket,Key,size,LastModifiedDate,IsMultipartUploaded",
+                "--output", "json"},
                kJsonOutput);
   // Without columns the raw (URL-encoded) fields come out as text.
   ExpectOutput({"cat", path, "--limit", "1"},
@@ -125,7 +125,8 @@ TEST(CliCatTest, PrintsAnS3Object) {
   ASSERT_TRUE(s3.ok()) << s3.status().ToString();
   const std::string bucket = testing::S3TestServer::UniqueBucket("cat");
   ASSERT_TRUE((*s3)->CreateBucket(bucket).ok());
-  ASSERT_TRUE((*s3)->Put(bucket, "inv/data/r.parquet", WriteReport(format::ReportFormat::kParquet)).ok());
+  ASSERT_TRUE(
+      (*s3)->Put(bucket, "inv/data/r.parquet", WriteReport(format::ReportFormat::kParquet)).ok());
   testing::RunOptions options;
   options.env = {{"AWS_ACCESS_KEY_ID", (*server)->credentials().access_key_id},
                  {"AWS_SECRET_ACCESS_KEY", (*server)->credentials().secret_access_key},

@@ -102,14 +102,14 @@ TEST_P(DuckDbWrittenTest, ReadsExactlyWhatDuckDbReads) {
   const auto& [codec, version, dictionary] = GetParam();
   TempDir dir;
   const std::string path = dir.Sub("duck.parquet");
-  std::string options = std::string("FORMAT parquet, COMPRESSION ") + codec +
-                        ", PARQUET_VERSION " + version + ", ROW_GROUP_SIZE 2048";
+  std::string options = std::string("FORMAT parquet, COMPRESSION ") + codec + ", PARQUET_VERSION " +
+                        version + ", ROW_GROUP_SIZE 2048";
   if (!dictionary) options += ", DICTIONARY_SIZE_LIMIT 1";
-  Duck("COPY (" + std::string(kSourceQuery) + "10000) t(i)) TO " + SqlQuote(path) + " (" +
-       options + ")");
-  std::vector<std::string> expected = Duck("SET TimeZone='UTC'; SELECT " +
-                                           std::string(kExpectedColumns) + " FROM read_parquet(" +
-                                           SqlQuote(path) + ")");
+  Duck("COPY (" + std::string(kSourceQuery) + "10000) t(i)) TO " + SqlQuote(path) + " (" + options +
+       ")");
+  std::vector<std::string> expected =
+      Duck("SET TimeZone='UTC'; SELECT " + std::string(kExpectedColumns) + " FROM read_parquet(" +
+           SqlQuote(path) + ")");
   ASSERT_EQ(expected.size(), 10'000u);
   size_t row_groups = 0;
   std::vector<std::string> ours = ReadAllJson(testing::ReadFile(path), &row_groups);
@@ -118,22 +118,25 @@ TEST_P(DuckDbWrittenTest, ReadsExactlyWhatDuckDbReads) {
   for (size_t i = 0; i < ours.size(); ++i) ASSERT_EQ(ours[i], expected[i]) << "row " << i;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Files, DuckDbWrittenTest,
-    ::testing::Combine(::testing::Values("snappy", "zstd", "gzip", "uncompressed"),
-                       ::testing::Values("v1", "v2"), ::testing::Bool()),
-    [](const ::testing::TestParamInfo<DuckParams>& info) {
-      return std::string(std::get<0>(info.param)) + "_" + std::get<1>(info.param) +
-             (std::get<2>(info.param) ? "_dict" : "_plain");
-    });
+INSTANTIATE_TEST_SUITE_P(Files, DuckDbWrittenTest,
+                         ::testing::Combine(::testing::Values("snappy", "zstd", "gzip",
+                                                              "uncompressed"),
+                                            ::testing::Values("v1", "v2"), ::testing::Bool()),
+                         [](const ::testing::TestParamInfo<DuckParams>& info) {
+                           return std::string(std::get<0>(info.param)) + "_" +
+                                  std::get<1>(info.param) +
+                                  (std::get<2>(info.param) ? "_dict" : "_plain");
+                         });
 
 TEST(DuckDbWrittenInventoryTest, CsvStyleColumnNamesAndMicrosecondsMapToObjects) {
   TempDir dir;
   const std::string path = dir.Sub("inv.parquet");
-  Duck("COPY (SELECT 'b' AS Bucket, 'k' || i AS Key, i::BIGINT AS Size, "
-       "TIMESTAMPTZ '2024-04-22 01:13:28.123456+00' AS LastModifiedDate, "
-       "CASE WHEN i = 1 THEN '' ELSE NULL END AS VersionId, i = 0 AS IsLatest, 'x' AS Extra "
-       "FROM range(2) t(i)) TO " + SqlQuote(path) + " (FORMAT parquet)");
+  Duck(
+      "COPY (SELECT 'b' AS Bucket, 'k' || i AS Key, i::BIGINT AS Size, "
+      "TIMESTAMPTZ '2024-04-22 01:13:28.123456+00' AS LastModifiedDate, "
+      "CASE WHEN i = 1 THEN '' ELSE NULL END AS VersionId, i = 0 AS IsLatest, 'x' AS Extra "
+      "FROM range(2) t(i)) TO " +
+      SqlQuote(path) + " (FORMAT parquet)");
   std::string bytes = testing::ReadFile(path);
   auto reader = OpenBytes(bytes);
   ASSERT_TRUE(reader.ok()) << reader.status().ToString();
@@ -155,8 +158,10 @@ TEST(DuckDbWrittenInventoryTest, CsvStyleColumnNamesAndMicrosecondsMapToObjects)
 TEST(DuckDbWrittenInventoryTest, FilesThatAreNotInventoriesAreRejectedByNextObject) {
   TempDir dir;
   const std::string no_key = dir.Sub("no_key.parquet"), bad_size = dir.Sub("bad_size.parquet");
-  Duck("COPY (SELECT 1 AS a) TO " + SqlQuote(no_key) + " (FORMAT parquet); COPY (SELECT 'k' AS "
-       "key, 'big' AS size) TO " + SqlQuote(bad_size) + " (FORMAT parquet)");
+  Duck("COPY (SELECT 1 AS a) TO " + SqlQuote(no_key) +
+       " (FORMAT parquet); COPY (SELECT 'k' AS "
+       "key, 'big' AS size) TO " +
+       SqlQuote(bad_size) + " (FORMAT parquet)");
   store::ObjectInfo o;
   for (const auto& [path, message] :
        {std::pair{no_key, "no key column"}, std::pair{bad_size, "column size is string"}}) {

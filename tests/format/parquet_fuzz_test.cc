@@ -87,7 +87,8 @@ TEST(ParquetFuzzTest, MutatedFilesFailCleanlyOrReadToTheEnd) {
   const auto deadline = std::chrono::steady_clock::now() + kBudget;
   for (const auto& [name, original] : SeedFiles()) {
     ASSERT_GT(original.size(), 1000u) << name;
-    ASSERT_TRUE(ReadEverything(original).ok()) << name << ": " << ReadEverything(original).ToString();
+    ASSERT_TRUE(ReadEverything(original).ok())
+        << name << ": " << ReadEverything(original).ToString();
     std::mt19937 rng(12345);
     int failures = 0, iterations = 0;
     for (; iterations < kIterationsPerFile; ++iterations) {
@@ -100,8 +101,8 @@ TEST(ParquetFuzzTest, MutatedFilesFailCleanlyOrReadToTheEnd) {
     }
     // Truncations alone make up a quarter of the mutations.
     EXPECT_GT(failures, iterations / 5) << name;
-    RecordProperty(name, std::to_string(iterations) + " mutations, " + std::to_string(failures) +
-                             " rejected");
+    RecordProperty(
+        name, std::to_string(iterations) + " mutations, " + std::to_string(failures) + " rejected");
   }
 }
 

@@ -113,7 +113,7 @@ TEST(ParquetReaderTest, GenericRowsCarryTypesAndNulls) {
     types.push_back(c.type);
   }
   EXPECT_EQ(names, (std::vector<std::string>{"bucket", "key", "version_id", "is_latest",
-                                              "is_delete_marker", "size", "last_modified_date"}));
+                                             "is_delete_marker", "size", "last_modified_date"}));
   EXPECT_EQ(types, (std::vector<CellType>{CellType::kString, CellType::kString, CellType::kString,
                                           CellType::kBool, CellType::kBool, CellType::kInt64,
                                           CellType::kTimestampMillis}));
@@ -144,14 +144,15 @@ TEST(ParquetReaderTest, ReadsFromAnObjectStoreWithRangedGets) {
   ASSERT_TRUE(reader.ok()) << reader.status().ToString();
   store::ObjectInfo object;
   int rows = 0;
-  while (*(*reader)->NextObject(&object, nullptr)) EXPECT_EQ(Describe(object), Describe(records[rows++]));
+  while (*(*reader)->NextObject(&object, nullptr))
+    EXPECT_EQ(Describe(object), Describe(records[rows++]));
   EXPECT_EQ(rows, 1000);
   EXPECT_EQ(ParquetReader::Open(store->get(), "bkt", "missing").status().code(), Code::kNotFound);
 }
 
 TEST(ParquetReaderTest, NotParquetIsCorruption) {
-  for (const std::string& bytes :
-       {std::string(""), std::string("PAR1"), std::string(100, 'x'), std::string("PAR1xxxxxxxxPAR1")}) {
+  for (const std::string& bytes : {std::string(""), std::string("PAR1"), std::string(100, 'x'),
+                                   std::string("PAR1xxxxxxxxPAR1")}) {
     auto reader = OpenBytes(bytes);
     ASSERT_FALSE(reader.ok()) << bytes.size();
     EXPECT_EQ(reader.status().code(), Code::kCorruption) << reader.status().ToString();

@@ -55,9 +55,7 @@ inline store::ObjectInfo VariedRecord(int i) {
   return o;
 }
 
-inline std::string Opt(const std::optional<int64_t>& v) {
-  return v ? std::to_string(*v) : "none";
-}
+inline std::string Opt(const std::optional<int64_t>& v) { return v ? std::to_string(*v) : "none"; }
 
 // Every ObjectInfo field, "|"-separated, for exact comparisons with diffs.
 inline std::string Describe(const store::ObjectInfo& o) {
