@@ -25,7 +25,7 @@ nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
 cpu = subprocess.run("lscpu | head -n 15", shell=True, capture_output=True, text=True).stdout
 load = open("/proc/loadavg").read().split()[:3]
 print(f"## Parquet: stocktake vs DuckDB COPY, 10M rows ({datetime.date.today()})\n")
-print(f"Machine: nproc={nproc}, load average {" ".join(load)} when the runs ended (a shared box: timings are noisy).\n")
+print(f"Machine: nproc={nproc}, load average {' '.join(load)} when the runs ended (a shared box: timings are noisy).\n")
 print("```\n" + cpu.rstrip() + "\n```\n")
 print("| codec | stocktake rows/s (1 thread) | DuckDB rows/s (1 thread) | DuckDB rows/s (2 threads) "
       "| stocktake bytes | DuckDB bytes | rows/s ratio (1 thread) | size ratio |")
