@@ -31,5 +31,6 @@ void RegisterRun(CLI::App* app, GlobalFlags* globals, Action* action);
 void RegisterInventory(CLI::App* app, GlobalFlags* globals, Action* action);
 void RegisterDemo(CLI::App* app, GlobalFlags* globals, Action* action);
 void RegisterServe(CLI::App* app, GlobalFlags* globals, Action* action);
+void RegisterCat(CLI::App* app, GlobalFlags* globals, Action* action);
 
 }  // namespace stocktake::cli

@@ -70,6 +70,7 @@ int Main(int argc, char** argv) {
   RegisterInventory(&app, &globals, &action);
   RegisterDemo(&app, &globals, &action);
   RegisterServe(&app, &globals, &action);
+  RegisterCat(&app, &globals, &action);
 
   try {
     app.parse(argc, argv);

@@ -237,7 +237,8 @@ Status PageCompressor::Compress(std::string_view input, std::string* out) {
 
 Status DecompressPage(ParquetCodec codec, std::string_view input, size_t uncompressed_size,
                       std::string* out) {
-  out->resize(uncompressed_size);
+  // Each codec's own size claim is checked before allocating, so a corrupt
+  // page header cannot make us allocate more than the data can fill.
   switch (codec) {
     case ParquetCodec::kUncompressed:
       if (input.size() != uncompressed_size) break;
@@ -246,13 +247,20 @@ Status DecompressPage(ParquetCodec codec, std::string_view input, size_t uncompr
     case ParquetCodec::kSnappy: {
       size_t n = 0;
       if (!snappy::GetUncompressedLength(input.data(), input.size(), &n) ||
-          n != uncompressed_size ||
-          !snappy::RawUncompress(input.data(), input.size(), out->data())) {
+          n != uncompressed_size) {
         break;
       }
+      out->resize(uncompressed_size);
+      if (!snappy::RawUncompress(input.data(), input.size(), out->data())) break;
       return Status::OK();
     }
     case ParquetCodec::kGzip: {
+      // ISIZE, the last 4 bytes of a gzip member, is the length mod 2^32.
+      if (input.size() < 18) break;
+      uint32_t isize;
+      std::memcpy(&isize, input.data() + input.size() - 4, 4);
+      if (isize != static_cast<uint32_t>(uncompressed_size)) break;
+      out->resize(uncompressed_size);
       libdeflate_decompressor* d = libdeflate_alloc_decompressor();
       size_t n = 0;
       const libdeflate_result rc =
@@ -262,6 +270,12 @@ Status DecompressPage(ParquetCodec codec, std::string_view input, size_t uncompr
       return Status::OK();
     }
     case ParquetCodec::kZstd: {
+      const unsigned long long claimed = ZSTD_getFrameContentSize(input.data(), input.size());
+      if (claimed == ZSTD_CONTENTSIZE_ERROR ||
+          (claimed != ZSTD_CONTENTSIZE_UNKNOWN && claimed != uncompressed_size)) {
+        break;
+      }
+      out->resize(uncompressed_size);
       const size_t n = ZSTD_decompress(out->data(), out->size(), input.data(), input.size());
       if (ZSTD_isError(n) || n != uncompressed_size) break;
       return Status::OK();

@@ -31,6 +31,20 @@ void AppendRleHybrid(const uint32_t* values, size_t count, int bit_width, std::s
 Status DecodeRleHybrid(std::string_view data, int bit_width, size_t count,
                        std::vector<uint32_t>* values, size_t* consumed);
 
+// DELTA_BINARY_PACKED (parquet_delta.cc): exactly `count` values, which
+// must be the count in the encoded header; arithmetic wraps in 64 bits (INT32
+// callers truncate). `*consumed` gets the bytes read. Corruption on
+// malformed input.
+Status DecodeDeltaBinaryPacked(std::string_view data, size_t count, std::vector<int64_t>* values,
+                               size_t* consumed);
+// DELTA_LENGTH_BYTE_ARRAY: `count` views into `data`.
+Status DecodeDeltaLengthByteArray(std::string_view data, size_t count,
+                                  std::vector<std::string_view>* values, size_t* consumed);
+// DELTA_BYTE_ARRAY (prefix lengths, then suffixes as DELTA_LENGTH_BYTE_ARRAY):
+// the values are rebuilt into `*storage`, and `*values` views into it.
+Status DecodeDeltaByteArray(std::string_view data, size_t count, std::string* storage,
+                            std::vector<std::string_view>* values);
+
 // Distinct strings in first-seen order, kept PLAIN-encoded (4-byte LE length
 // + bytes each) so the dictionary page is ready as is.
 class StringDictionary {

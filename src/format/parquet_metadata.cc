@@ -8,6 +8,7 @@ namespace {
 void WriteSchemaElement(const ParquetSchemaElement& e, ThriftWriter* w) {
   w->BeginStructElement();
   if (e.type) w->I32Field(1, static_cast<int32_t>(*e.type));
+  if (e.type_length) w->I32Field(2, *e.type_length);
   if (e.repetition) w->I32Field(3, static_cast<int32_t>(*e.repetition));
   w->BinaryField(4, e.name);
   if (e.num_children) w->I32Field(5, *e.num_children);
@@ -31,6 +32,12 @@ void WriteSchemaElement(const ParquetSchemaElement& e, ThriftWriter* w) {
                                                                           : 3);
       w->EndStruct();
       w->EndStruct();
+      w->EndStruct();
+      w->EndStruct();
+      break;
+    case ParquetLogical::kDate:
+      w->BeginStructField(10);  // LogicalType
+      w->BeginStructField(6);   // DateType
       w->EndStruct();
       w->EndStruct();
       break;

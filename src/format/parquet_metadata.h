@@ -9,8 +9,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
+
+#include "base/status.h"
 
 namespace stocktake::format {
 
@@ -59,6 +62,7 @@ enum class ParquetPageType : int32_t {
 
 // ConvertedType values stocktake writes or interprets.
 inline constexpr int32_t kConvertedUtf8 = 0;
+inline constexpr int32_t kConvertedDate = 6;
 inline constexpr int32_t kConvertedTimestampMillis = 9;
 inline constexpr int32_t kConvertedTimestampMicros = 10;
 
@@ -69,12 +73,14 @@ enum class ParquetLogical {
   kTimestampMillis,
   kTimestampMicros,
   kTimestampNanos,
+  kDate,
   kOther,
 };
 
 struct ParquetSchemaElement {
   std::string name;
   std::optional<ParquetType> type;  // absent for the root (a group)
+  std::optional<int32_t> type_length;  // FIXED_LEN_BYTE_ARRAY only
   std::optional<ParquetRepetition> repetition;
   std::optional<int32_t> num_children;
   std::optional<int32_t> converted_type;
@@ -105,6 +111,7 @@ struct ParquetColumnMetaData {
 };
 
 struct ParquetColumnChunk {
+  std::string file_path;  // "" = this file, the only case stocktake reads
   int64_t file_offset = 0;
   ParquetColumnMetaData meta_data;
 };
@@ -151,5 +158,13 @@ struct ParquetPageHeader {
 // Thrift compact encodings, as they appear in the file.
 std::string EncodeFileMetaData(const ParquetFileMetaData& meta);
 std::string EncodePageHeader(const ParquetPageHeader& header);
+
+// Decoders (parquet_metadata_decoder.cc). Corruption, naming the struct and
+// field, on malformed or truncated input or a field of the wrong type;
+// unknown fields are skipped. Enum values are range-checked against
+// parquet.thrift only where the reader switches on them.
+Result<ParquetFileMetaData> DecodeFileMetaData(std::string_view data);
+// `*consumed` gets the encoded header's length.
+Result<ParquetPageHeader> DecodePageHeader(std::string_view data, size_t* consumed);
 
 }  // namespace stocktake::format
