@@ -1,17 +1,21 @@
 #include "store/etag_cache.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cinttypes>
 #include <cstdio>
-#include <fstream>
+#include <cstring>
+#include <string_view>
 
 namespace stocktake::store::local {
 namespace {
 
-bool IsMd5Hex(const std::string& s) {
+bool IsMd5Hex(std::string_view s) {
   if (s.size() != 32) return false;
   for (char c : s) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
@@ -19,7 +23,35 @@ bool IsMd5Hex(const std::string& s) {
   return true;
 }
 
+// Consumes one space-terminated integer field from `*line`.
+template <typename T>
+bool TakeNumber(std::string_view* line, T* value) {
+  const char* end = line->data() + line->size();
+  auto [ptr, ec] = std::from_chars(line->data(), end, *value);
+  if (ec != std::errc() || ptr == end || *ptr != ' ') return false;
+  line->remove_prefix(static_cast<size_t>(ptr + 1 - line->data()));
+  return true;
+}
+
+// Parses "v1 <dev> <ino> <size> <mtime_ns> <md5hex>" (no newline).
+bool ParseLine(std::string_view line, FileIdentity* id, std::string_view* md5) {
+  if (!line.starts_with("v1 ")) return false;
+  line.remove_prefix(3);
+  if (!TakeNumber(&line, &id->dev) || !TakeNumber(&line, &id->ino) ||
+      !TakeNumber(&line, &id->size) || !TakeNumber(&line, &id->mtime_ns)) {
+    return false;
+  }
+  *md5 = line;
+  return IsMd5Hex(line);
+}
+
 }  // namespace
+
+FileIdentity IdentityOf(const struct stat& st) {
+  return FileIdentity{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino),
+                      static_cast<int64_t>(st.st_size),
+                      static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
+}
 
 size_t EtagCache::IdHash::operator()(const FileIdentity& id) const {
   uint64_t h = id.ino * 0x9E3779B97F4A7C15ULL;
@@ -30,55 +62,97 @@ size_t EtagCache::IdHash::operator()(const FileIdentity& id) const {
 }
 
 Result<std::unique_ptr<EtagCache>> EtagCache::Open(const std::string& path, size_t max_entries) {
-  if (path.empty()) return std::unique_ptr<EtagCache>(new EtagCache(max_entries, UniqueFd()));
+  if (path.empty()) {
+    return std::unique_ptr<EtagCache>(new EtagCache(max_entries, path, UniqueFd()));
+  }
   int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
   if (fd < 0) return ErrnoStatus("open etag cache " + path, errno);
-  std::unique_ptr<EtagCache> cache(new EtagCache(max_entries, UniqueFd(fd)));
-  std::ifstream in(path);
-  std::string line;
-  // Bounded by the file's line count.
-  while (std::getline(in, line)) {
-    FileIdentity id;
-    char md5[33] = {};
-    if (std::sscanf(line.c_str(), "v1 %" SCNu64 " %" SCNu64 " %" SCNd64 " %" SCNd64 " %32s", &id.dev,
-                    &id.ino, &id.size, &id.mtime_ns, md5) != 5) {
-      continue;
-    }
-    std::string hex(md5);
-    if (IsMd5Hex(hex)) cache->InsertLocked(id, hex);
+  return std::unique_ptr<EtagCache>(new EtagCache(max_entries, path, UniqueFd(fd)));
+}
+
+EtagCache::~EtagCache() {
+  std::lock_guard<std::mutex> lock(mu_);
+  WriteLocked();
+}
+
+void EtagCache::WriteLocked() {
+  if (unwritten_.empty()) return;
+  // One write() of whole lines keeps concurrent appenders (O_APPEND) from
+  // splitting each other's lines; a failed or short write only costs a
+  // re-hash later.
+  ssize_t written = ::write(file_.get(), unwritten_.data(), unwritten_.size());
+  (void)written;
+  unwritten_.clear();
+}
+
+void EtagCache::LoadLocked() {
+  if (loaded_) return;
+  loaded_ = true;
+  if (path_.empty()) return;
+  // Unreadable now (removed, permissions): start empty, as for a new file.
+  UniqueFd in(::open(path_.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!in.valid()) return;
+  struct stat st;
+  constexpr size_t kMinLineBytes = 50;  // "v1 " + 4 numbers + 32 hex digits + spaces
+  if (::fstat(in.get(), &st) == 0) {
+    map_.reserve(std::min(max_entries_, static_cast<size_t>(st.st_size) / kMinLineBytes));
   }
-  return cache;
+  std::string pending;  // a line split across reads
+  char buf[1 << 16];
+  // Bounded by the file size: every round reads at least one byte or ends.
+  for (;;) {
+    ssize_t n = ::read(in.get(), buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    pending.append(buf, static_cast<size_t>(n));
+    std::string_view rest = pending;
+    for (size_t nl = rest.find('\n'); nl != std::string_view::npos; nl = rest.find('\n')) {
+      FileIdentity id;
+      std::string_view md5;
+      if (ParseLine(rest.substr(0, nl), &id, &md5)) InsertLocked(id, md5);
+      rest.remove_prefix(nl + 1);
+    }
+    pending.erase(0, pending.size() - rest.size());
+  }
+  // A final line without '\n' is a torn append: skipped.
 }
 
 std::optional<std::string> EtagCache::Lookup(const FileIdentity& id) {
   std::lock_guard<std::mutex> lock(mu_);
+  LoadLocked();
   auto it = map_.find(id);
   if (it == map_.end()) return std::nullopt;
-  return it->second;
+  return std::string(it->second.data(), it->second.size());
 }
 
-void EtagCache::InsertLocked(const FileIdentity& id, const std::string& md5_hex) {
+void EtagCache::InsertLocked(const FileIdentity& id, std::string_view md5_hex) {
   if (map_.size() >= max_entries_) map_.clear();
-  map_[id] = md5_hex;
+  std::memcpy(map_[id].data(), md5_hex.data(), sizeof(Md5Hex));
 }
 
 void EtagCache::Insert(const FileIdentity& id, const std::string& md5_hex) {
+  if (!IsMd5Hex(md5_hex)) return;  // not an MD5: nothing worth remembering
   std::lock_guard<std::mutex> lock(mu_);
+  LoadLocked();
   InsertLocked(id, md5_hex);
   if (!file_.valid()) return;
   char line[160];
   int n = std::snprintf(line, sizeof(line), "v1 %" PRIu64 " %" PRIu64 " %" PRId64 " %" PRId64 " %s\n",
                         id.dev, id.ino, id.size, id.mtime_ns, md5_hex.c_str());
-  // One write() per line keeps concurrent appenders from interleaving; a
-  // failed or short write only costs a re-hash later.
-  if (n > 0 && n < static_cast<int>(sizeof(line))) {
-    ssize_t written = ::write(file_.get(), line, static_cast<size_t>(n));
-    (void)written;
-  }
+  if (n <= 0 || n >= static_cast<int>(sizeof(line))) return;
+  unwritten_.append(line, static_cast<size_t>(n));
+  constexpr size_t kWriteBytes = 64 * 1024;
+  if (unwritten_.size() >= kWriteBytes) WriteLocked();
+}
+
+void EtagCache::Flush() {
+  std::lock_guard<std::mutex> lock(mu_);
+  WriteLocked();
 }
 
 size_t EtagCache::size() {
   std::lock_guard<std::mutex> lock(mu_);
+  LoadLocked();
   return map_.size();
 }
 

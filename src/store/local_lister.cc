@@ -12,7 +12,7 @@
 namespace stocktake::store::local {
 
 struct LocalLister::Frame {
-  UniqueFd fd;
+  std::shared_ptr<UniqueFd> fd;  // shared with the items read from it
   std::string path;  // "" for the bucket, else "a/b/" (ends with '/')
   std::vector<Entry> entries;
   size_t index = 0;
@@ -55,7 +55,7 @@ Result<std::unique_ptr<LocalLister>> LocalLister::Open(UniqueFd bucket_fd, std::
   std::unique_ptr<LocalLister> lister(new LocalLister(std::move(prefix), std::move(what)));
   auto frame = std::make_unique<Frame>();
   ASSIGN_OR_RETURN(frame->entries, lister->ReadSorted(bucket_fd.get(), ""));
-  frame->fd = std::move(bucket_fd);
+  frame->fd = std::make_shared<UniqueFd>(std::move(bucket_fd));
   lister->stack_.push_back(std::move(frame));
   RETURN_IF_ERROR(lister->Seek(bound));
   return lister;
@@ -103,7 +103,7 @@ Status LocalLister::Push(int parent_fd, std::string_view name, std::string path)
   }
   auto frame = std::make_unique<Frame>();
   ASSIGN_OR_RETURN(frame->entries, ReadSorted(fd->get(), path));
-  frame->fd = std::move(fd).value();
+  frame->fd = std::make_shared<UniqueFd>(std::move(fd).value());
   frame->path = std::move(path);
   stack_.push_back(std::move(frame));
   return Status::OK();
@@ -126,7 +126,7 @@ Status LocalLister::Seek(const ListBound& bound) {
     ++frame.index;
     size_t depth = stack_.size();
     std::string_view name(it->sort_name.data(), it->sort_name.size() - 1);
-    RETURN_IF_ERROR(Push(frame.fd.get(), name, std::move(path)));
+    RETURN_IF_ERROR(Push(frame.fd->get(), name, std::move(path)));
     if (stack_.size() == depth) return Status::OK();  // folder vanished
   }
   return Status::OK();
@@ -155,11 +155,11 @@ Result<bool> LocalLister::Next(Item* item) {
     ++frame.index;
     if (e.is_dir) {
       std::string_view name(e.sort_name.data(), e.sort_name.size() - 1);
-      RETURN_IF_ERROR(Push(frame.fd.get(), name, std::move(path)));
+      RETURN_IF_ERROR(Push(frame.fd->get(), name, std::move(path)));
       continue;
     }
     last_.key = std::move(path);
-    last_.dir_fd = frame.fd.get();
+    last_.dir = frame.fd;
     last_.name = e.sort_name;
     *item = last_;
     return true;

@@ -9,7 +9,8 @@
 // the tree. Seek() moves forward by descending directly to the bound with
 // binary searches; it never re-walks what lies before it. Entries that are
 // symlinks, special files or LocalStore temp files are skipped; files that
-// vanish mid-walk are skipped. A cursor is owned by one thread at a time.
+// vanish mid-walk are skipped. A cursor is owned by one thread at a time;
+// the items it yields may be used on any thread.
 #pragma once
 
 #include <memory>
@@ -33,15 +34,18 @@ struct ListBound {
   std::string key;
 };
 
+// A file met by LocalLister::Next(). `dir` shares ownership of its folder's
+// fd, so an item stays usable (e.g. to stat `name` on another thread) after
+// the cursor has moved on.
+struct ListedFile {
+  std::string key;
+  std::shared_ptr<const UniqueFd> dir;
+  std::string name;
+};
+
 class LocalLister {
  public:
-  // A file met by Next(); `dir_fd` and `name` stay valid until the next
-  // call to Next(), Seek() or Unread() is followed by another Next().
-  struct Item {
-    std::string key;
-    int dir_fd = -1;
-    std::string name;
-  };
+  using Item = ListedFile;
 
   // Takes ownership of the bucket folder fd; yields only keys that start
   // with `prefix` and lie after `bound`. `what` prefixes error messages.

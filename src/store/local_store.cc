@@ -167,22 +167,25 @@ Result<std::string> LocalStore::GetBucketLocation(std::string_view bucket) {
 }
 
 Result<std::string> LocalStore::EtagOf(int fd, const struct stat& st, const std::string& what) {
-  local::FileIdentity id{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino),
-                         static_cast<int64_t>(st.st_size),
-                         static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
+  const local::FileIdentity id = local::IdentityOf(st);
   if (std::optional<std::string> hit = etags_->Lookup(id)) return *hit;
+  // One buffer per thread, not per file: listings hash many small files.
+  constexpr size_t kReadChunk = 256 * 1024;
+  thread_local std::unique_ptr<char[]> buf;
+  if (!buf) buf = std::make_unique_for_overwrite<char[]>(kReadChunk);
   Md5Hasher md5;
-  std::string buf(1 << 20, '\0');
   off_t offset = 0;
-  // Bounded by the file size: every round reads at least one byte or ends.
-  for (;;) {
-    ssize_t n = ::pread(fd, buf.data(), buf.size(), offset);
+  // Hashes the `st.st_size` bytes described alongside the ETag (fewer if
+  // the file shrank). Bounded by the size: every round reads a byte or ends.
+  while (offset < st.st_size) {
+    size_t want = static_cast<size_t>(std::min<off_t>(st.st_size - offset, kReadChunk));
+    ssize_t n = ::pread(fd, buf.get(), want, offset);
     if (n < 0) {
       if (errno == EINTR) continue;
       return ErrnoStatus(what + ": read for ETag", errno);
     }
     if (n == 0) break;
-    md5.Update(std::string_view(buf.data(), static_cast<size_t>(n)));
+    md5.Update(std::string_view(buf.get(), static_cast<size_t>(n)));
     offset += n;
   }
   std::string hex = md5.FinishHex();
@@ -202,7 +205,9 @@ Result<ObjectInfo> LocalStore::Head(std::string_view bucket, std::string_view ke
   info.storage_class = "STANDARD";
   info.encryption_status = "NOT-SSE";
   info.version_id = "null";
-  ASSIGN_OR_RETURN(info.etag, EtagOf(fd.get(), st, what));
+  Result<std::string> etag = EtagOf(fd.get(), st, what);
+  etags_->Flush();
+  ASSIGN_OR_RETURN(info.etag, std::move(etag));
   return info;
 }
 

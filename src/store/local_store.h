@@ -17,7 +17,8 @@
 //
 // ETags are the hex MD5 of the content, always computed by Head and by List
 // only when ListRequest::fetch_etag is set, and cached by file identity (see
-// etag_cache.h), optionally in a persistent file. Writes go to a temp file
+// etag_cache.h), optionally in a persistent file. A page's files are stat-ed
+// and hashed by up to `list_threads` threads; the page keeps key order. Writes go to a temp file
 // renamed into place on Close (local_writer.h). Thread-safe.
 #pragma once
 
@@ -26,6 +27,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include <sys/stat.h>
 
@@ -37,6 +39,7 @@ namespace stocktake::store {
 
 namespace local {
 class LocalLister;
+struct ListedFile;
 }
 
 struct LocalStoreOptions {
@@ -46,6 +49,7 @@ struct LocalStoreOptions {
   bool fsync = false;                    // writers fsync file and folder on Close
   std::string region;                    // what GetBucketLocation returns
   size_t max_resumable_listings = 8;     // unfinished listing cursors kept
+  int list_threads = 4;                  // threads stat-ing (and hashing) one listing page
 };
 
 class LocalStore : public ObjectStore {
@@ -90,6 +94,10 @@ class LocalStore : public ObjectStore {
   // the file vanished or is no longer a regular file.
   Result<bool> Describe(int dir_fd, const std::string& name, bool fetch_etag,
                         const std::string& what, ObjectInfo* info);
+  // Describes `files` (listed in key order; their keys are moved out),
+  // appending to `*out` in the same order and leaving out vanished ones.
+  Status DescribeAll(std::vector<local::ListedFile>* files, bool fetch_etag,
+                     const std::string& what, std::vector<ObjectInfo>* out);
   std::unique_ptr<local::LocalLister> TakeLister(const std::string& cache_key);
   void KeepLister(std::string cache_key, std::unique_ptr<local::LocalLister> lister);
 
