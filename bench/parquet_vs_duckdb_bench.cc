@@ -4,6 +4,8 @@
 // formula the script's DuckDB table uses, so both writers get the same rows.
 #include <benchmark/benchmark.h>
 
+#include "bench_records.h"
+
 #include "base/hash.h"
 #include "format/report_writer.h"
 
@@ -13,19 +15,7 @@ namespace {
 constexpr int64_t kRows = 10'000'000;
 constexpr int64_t kBatch = 100'000;
 
-class CountingWriter : public store::ObjectWriter {
- public:
-  Status Append(std::string_view data) override {
-    bytes_ += static_cast<int64_t>(data.size());
-    return Status::OK();
-  }
-  Status Close() override { return Status::OK(); }
-  void Abort() override {}
-  int64_t BytesWritten() const override { return bytes_; }
-
- private:
-  int64_t bytes_ = 0;
-};
+using bench::NullWriter;
 
 // Row i, as bench/parquet_vs_duckdb.sh builds it in SQL.
 void FillRecord(int64_t i, store::ObjectInfo* o) {
@@ -50,7 +40,7 @@ void BM_ParquetEncode10M(benchmark::State& state) {
   std::vector<store::ObjectInfo> batch(kBatch);
   int64_t bytes = 0;
   for (auto _ : state) {
-    CountingWriter out;
+    NullWriter out;
     auto writer = NewReportWriter(options, &out);
     for (int64_t start = 0; start < kRows; start += kBatch) {
       state.PauseTiming();
