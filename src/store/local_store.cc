@@ -249,7 +249,7 @@ Result<std::unique_ptr<ObjectWriter>> LocalStore::NewWriter(std::string_view buc
   RETURN_IF_ERROR(local::ValidateKey(key).WithContext(what));
   ASSIGN_OR_RETURN(UniqueFd bucket_fd, OpenBucket(bucket, what));
   ASSIGN_OR_RETURN(std::unique_ptr<local::LocalWriter> writer,
-                   local::LocalWriter::Create(bucket_fd.get(), key, options_.fsync, what));
+                   local::LocalWriter::Create(bucket_fd.get(), key, options_.fsync, what, tree_mu_));
   return std::unique_ptr<ObjectWriter>(std::move(writer));
 }
 
@@ -270,6 +270,7 @@ Status LocalStore::Delete(std::string_view bucket, std::string_view key) {
     return Status::OK();  // no such object: S3 deletes are idempotent
   }
   if (::unlinkat(dir, name.c_str(), 0) != 0 && errno != ENOENT) return ErrnoStatus(what, errno);
+  std::unique_lock<std::shared_mutex> pruning(*tree_mu_);
   local::PruneEmptyDirs(bucket_fd.get(), *chain, parts);
   return Status::OK();
 }

@@ -26,6 +26,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -105,6 +106,9 @@ class LocalStore : public ObjectStore {
   const std::string root_;
   const local::UniqueFd root_fd_;
   std::unique_ptr<local::EtagCache> etags_;
+  // Shared while a writer creates its folders and temp file, exclusive
+  // while empty folders are pruned (see LocalWriter).
+  const std::shared_ptr<std::shared_mutex> tree_mu_ = std::make_shared<std::shared_mutex>();
 
   std::mutex listers_mu_;
   std::map<std::string, std::unique_ptr<local::LocalLister>> listers_;

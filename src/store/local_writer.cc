@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <mutex>
 #include <random>
 
 namespace stocktake::store::local {
@@ -21,8 +22,10 @@ std::string TempName() {
 }  // namespace
 
 Result<std::unique_ptr<LocalWriter>> LocalWriter::Create(int bucket_fd, std::string_view key,
-                                                         bool fsync, std::string what) {
+                                                         bool fsync, std::string what,
+                                                         std::shared_ptr<std::shared_mutex> tree_mu) {
   std::unique_ptr<LocalWriter> w(new LocalWriter());
+  w->tree_mu_ = std::move(tree_mu);
   w->what_ = std::move(what);
   w->fsync_ = fsync;
   int dup_fd = ::fcntl(bucket_fd, F_DUPFD_CLOEXEC, 0);
@@ -36,6 +39,7 @@ Result<std::unique_ptr<LocalWriter>> LocalWriter::Create(int bucket_fd, std::str
   // A concurrent Delete may prune a folder on our path before our temp file
   // pins it; start over (a bounded number of times) in that case.
   constexpr int kAttempts = 16;
+  std::shared_lock<std::shared_mutex> creating(*w->tree_mu_);
   for (int attempt = 0; attempt < kAttempts && !w->file_.valid(); ++attempt) {
     Result<std::vector<UniqueFd>> chain = OpenDirChain(dup_fd, parts, /*create=*/true, w->what_);
     if (!chain.ok()) {
@@ -109,6 +113,7 @@ void LocalWriter::Abort() {
   int dir = chain_.empty() ? bucket_fd_.get() : chain_.back().get();
   ::unlinkat(dir, temp_name_.c_str(), 0);
   std::vector<std::string_view> names(folders_.begin(), folders_.end());
+  std::unique_lock<std::shared_mutex> pruning(*tree_mu_);
   PruneEmptyDirs(bucket_fd_.get(), chain_, names);
 }
 

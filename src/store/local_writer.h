@@ -5,9 +5,15 @@
 // and removes folders that became empty. With `fsync`, Close flushes the
 // file before the rename and the folder after it. Owns its fds; not
 // thread-safe (one writer, one thread).
+//
+// Folder creation and pruning race: a Delete may remove an empty folder
+// between our mkdir and our temp file. Within one process, `tree_mu` settles
+// it: creation holds it shared until the temp file pins the folder, pruning
+// holds it exclusively. Against other processes, creation retries.
 #pragma once
 
 #include <memory>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,7 +30,8 @@ class LocalWriter : public ObjectWriter {
   // owned; only used during this call). `key` must be valid (ValidateKey);
   // `what` names the target in messages ("put local:/r/b/k").
   static Result<std::unique_ptr<LocalWriter>> Create(int bucket_fd, std::string_view key,
-                                                     bool fsync, std::string what);
+                                                     bool fsync, std::string what,
+                                                     std::shared_ptr<std::shared_mutex> tree_mu);
   ~LocalWriter() override;
 
   Status Append(std::string_view data) override;
@@ -36,6 +43,7 @@ class LocalWriter : public ObjectWriter {
   LocalWriter() = default;
   Status Fail(Status status);  // aborts, then returns status
 
+  std::shared_ptr<std::shared_mutex> tree_mu_;
   UniqueFd bucket_fd_;
   std::vector<std::string> folders_;  // key's folder components
   std::vector<UniqueFd> chain_;       // one fd per folder component
