@@ -101,7 +101,22 @@ int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
 }
 
 std::string FormatIso8601Millis(int64_t epoch_ms) {
-  return Fmt("%04lld-%02u-%02uT%02u:%02u:%02u.%03uZ", epoch_ms, true);
+  // Reports format one date per row: by hand, not snprintf, in the common
+  // range (snprintf was 3% of a scan's CPU).
+  Civil c = ToCivil(epoch_ms);
+  if (c.year < 0 || c.year > 9999) return Fmt("%04lld-%02u-%02uT%02u:%02u:%02u.%03uZ", epoch_ms, true);
+  char buf[] = "0000-00-00T00:00:00.000Z";
+  auto put = [&](int pos, unsigned v, int width) {
+    for (int i = pos + width - 1; i >= pos; --i, v /= 10) buf[i] = static_cast<char>('0' + v % 10);
+  };
+  put(0, static_cast<unsigned>(c.year), 4);
+  put(5, c.month, 2);
+  put(8, c.day, 2);
+  put(11, c.hour, 2);
+  put(14, c.minute, 2);
+  put(17, c.second, 2);
+  put(20, c.millis, 3);
+  return std::string(buf, sizeof(buf) - 1);
 }
 std::string FormatAmzDate(int64_t epoch_ms) {
   return Fmt("%04lld%02u%02uT%02u%02u%02uZ", epoch_ms, false);
