@@ -1,5 +1,7 @@
 #include "store/s3_writer.h"
 
+#include <utility>
+
 #include "store/s3_store.h"
 #include "store/s3_xml.h"
 
@@ -10,6 +12,7 @@ S3Writer::S3Writer(S3Store* store, std::string bucket, std::string key, WriteOpt
 
 S3Writer::~S3Writer() {
   if (state_ == State::kOpen) Abort();
+  StopUploader();
 }
 
 Status S3Writer::Append(std::string_view data) {
@@ -22,7 +25,7 @@ Status S3Writer::Append(std::string_view data) {
   // Keep the last full part buffered: Close() decides single PUT vs multipart.
   while (buffer_.size() > part_size) {
     if (upload_id_.empty()) RETURN_IF_ERROR(Fail(StartUpload()));
-    RETURN_IF_ERROR(Fail(UploadPart(part_size)));
+    RETURN_IF_ERROR(Fail(QueuePart(part_size)));
   }
   return Status::OK();
 }
@@ -40,7 +43,9 @@ Status S3Writer::Close() {
     buffer_.clear();
     return st;
   }
-  RETURN_IF_ERROR(Fail(UploadPart(buffer_.size())));
+  RETURN_IF_ERROR(Fail(QueuePart(buffer_.size())));
+  RETURN_IF_ERROR(Fail(Drain()));
+  StopUploader();
   RETURN_IF_ERROR(Fail(Complete()));
   state_ = State::kClosed;
   return Status::OK();
@@ -50,6 +55,7 @@ void S3Writer::Abort() {
   if (state_ == State::kClosed) return;
   state_ = State::kFailed;
   buffer_.clear();
+  StopUploader();
   if (upload_id_.empty()) return;
   S3Store::Call call("DELETE", bucket_, key_);
   call.query = {{"uploadId", upload_id_}};
@@ -74,24 +80,75 @@ Status S3Writer::StartUpload() {
   return Status::OK();
 }
 
-Status S3Writer::UploadPart(size_t n) {
-  std::string_view part(buffer_.data(), n);
-  std::string number = std::to_string(part_etags_.size() + 1);
+Status S3Writer::QueuePart(size_t n) {
+  Part part{++parts_queued_, buffer_.substr(0, n)};
+  buffer_.erase(0, n);
+  if (!uploader_.joinable()) uploader_ = std::thread([this] { UploaderLoop(); });
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait(lock, [&] { return queue_.size() < kMaxQueuedParts || !upload_status_.ok(); });
+  if (!upload_status_.ok()) return upload_status_;
+  queue_.push_back(std::move(part));
+  cv_.notify_all();
+  return Status::OK();
+}
+
+Status S3Writer::Drain() {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait(lock, [&] { return (queue_.empty() && !busy_) || !upload_status_.ok(); });
+  return upload_status_;
+}
+
+void S3Writer::StopUploader() {
+  if (!uploader_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+    queue_.clear();
+  }
+  cv_.notify_all();
+  uploader_.join();
+}
+
+void S3Writer::UploaderLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  // Bounded: each round uploads one queued part or ends the loop.
+  for (;;) {
+    cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+    if (stop_) return;
+    Part part = std::move(queue_.front());
+    queue_.pop_front();
+    busy_ = true;
+    cv_.notify_all();  // a queue slot is free
+    lock.unlock();
+    std::string etag;
+    Status st = UploadPart(part, &etag);
+    lock.lock();
+    busy_ = false;
+    if (st.ok()) {
+      if (part_etags_.size() < static_cast<size_t>(part.number)) part_etags_.resize(part.number);
+      part_etags_[part.number - 1] = std::move(etag);
+    } else if (upload_status_.ok()) {
+      upload_status_ = st;
+      queue_.clear();
+    }
+    cv_.notify_all();
+    if (!st.ok()) return;
+  }
+}
+
+Status S3Writer::UploadPart(const Part& part, std::string* etag) {
+  std::string number = std::to_string(part.number);
   S3Store::Call call("PUT", bucket_, key_);
   call.query = {{"partNumber", number}, {"uploadId", upload_id_}};
-  call.body = part;
-  std::string etag;
-  RETURN_IF_ERROR(store_->part_retry_.Run([&]() -> Status {
+  call.body = part.bytes;
+  return store_->part_retry_.Run([&]() -> Status {
     ASSIGN_OR_RETURN(HttpResponse r, store_->Execute(call, "put"));
-    etag = r.Header("etag");
-    if (etag.empty()) {
+    *etag = r.Header("etag");
+    if (etag->empty()) {
       return Corruption("put " + store_->Url(bucket_, key_) + ": part " + number + " without ETag");
     }
     return Status::OK();
-  }));
-  part_etags_.push_back(etag);
-  buffer_.erase(0, n);
-  return Status::OK();
+  });
 }
 
 Status S3Writer::Complete() {

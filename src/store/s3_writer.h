@@ -3,11 +3,18 @@
 // one part is a single PutObject, otherwise a multipart upload whose parts
 // are sent as they fill and whose UploadPart calls are retried through the
 // store's RetryPolicy (the writer holds the part's bytes, so only it can).
+// Parts upload on a background thread, at most kMaxQueuedParts queued behind
+// the one in flight, so the report encoder keeps working during uploads and
+// memory stays bounded (buffer + queued parts + the one uploading).
 // Any failure aborts the upload; nothing is visible before Close() succeeds.
-// Not thread-safe; the store must outlive it.
+// Not thread-safe (one caller thread); the store must outlive it.
 #pragma once
 
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "store/object_store.h"
@@ -27,10 +34,22 @@ class S3Writer : public ObjectWriter {
   int64_t BytesWritten() const override { return bytes_written_; }
 
  private:
+  static constexpr size_t kMaxQueuedParts = 1;
+  struct Part {
+    int number;
+    std::string bytes;
+  };
   enum class State { kOpen, kClosed, kFailed };
   Status StartUpload();
-  // Uploads buffer_[0, n) as the next part and drops it from the buffer.
-  Status UploadPart(size_t n);
+  // Queues buffer_[0, n) as the next part (waiting while the queue is full)
+  // and drops it from the buffer; returns the first upload failure so far.
+  Status QueuePart(size_t n);
+  // Waits until every queued part is uploaded; the first failure, if any.
+  Status Drain();
+  // Stops the uploader thread (after the part in flight) and joins it.
+  void StopUploader();
+  void UploaderLoop();
+  Status UploadPart(const Part& part, std::string* etag);
   Status Complete();
   // Records a failure: aborts the upload and returns `st`.
   Status Fail(Status st);
@@ -41,7 +60,17 @@ class S3Writer : public ObjectWriter {
   WriteOptions options_;
   std::string buffer_;
   std::string upload_id_;  // "" until a multipart upload starts
-  std::vector<std::string> part_etags_;
+  int parts_queued_ = 0;
+
+  std::thread uploader_;
+  std::mutex mu_;  // guards the fields below
+  std::condition_variable cv_;
+  std::deque<Part> queue_;
+  bool busy_ = false;  // a part is uploading
+  bool stop_ = false;
+  Status upload_status_;
+  std::vector<std::string> part_etags_;  // [number - 1]
+
   int64_t bytes_written_ = 0;
   State state_ = State::kOpen;
 };

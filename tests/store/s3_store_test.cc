@@ -321,6 +321,34 @@ TEST_F(S3StoreTest, AbortLeavesNoObjectAndNoUpload) {
   EXPECT_EQ(uploads->find("UploadId"), std::string::npos) << *uploads;
 }
 
+TEST_F(S3StoreTest, APartFailingInTheBackgroundFailsCloseAndPublishesNothing) {
+  S3StoreOptions options = server_->StoreOptions();
+  options.part_size = kMinPartSize;
+  std::unique_ptr<S3Store> store = Open(options);
+  Result<std::unique_ptr<ObjectWriter>> writer = store->NewWriter(bucket_, "doomed");
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->Append(std::string(6 << 20, 'a')).ok());  // starts the upload
+  // Someone else aborts the upload: every later part gets NoSuchUpload.
+  const std::string aws = server_->ShellEnv() + "/usr/bin/aws --endpoint-url " +
+                          server_->endpoint() + " s3api ";
+  Result<std::string> id = stocktake::testing::RunCommand(
+      aws + "list-multipart-uploads --bucket " + bucket_ +
+      " --query 'Uploads[0].UploadId' --output text");
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  std::string upload_id = *id;
+  while (!upload_id.empty() && (upload_id.back() == '\n' || upload_id.back() == ' ')) upload_id.pop_back();
+  ASSERT_FALSE(upload_id.empty());
+  ASSERT_TRUE(stocktake::testing::RunCommand(aws + "abort-multipart-upload --bucket " + bucket_ +
+                                             " --key doomed --upload-id " + upload_id)
+                  .ok());
+  // The failure surfaces from a later Append or from Close, never as success.
+  Status st = Status::OK();
+  for (int i = 0; i < 4 && st.ok(); ++i) st = (*writer)->Append(std::string(6 << 20, 'b'));
+  if (st.ok()) st = (*writer)->Close();
+  EXPECT_FALSE(st.ok());
+  EXPECT_EQ(store->Head(bucket_, "doomed").status().code(), Code::kNotFound);
+}
+
 TEST_F(S3StoreTest, WrongCredentialsArePermissionDenied) {
   S3StoreOptions options = server_->StoreOptions();
   options.credentials.secret_access_key = "wrong-secret";
