@@ -83,7 +83,11 @@ measure() {
 
 ST=$(measure "$STOCKTAKE" --state "$WORK/state" -q scan "s3://$BUCKET" --dest s3://bench-dst/r \
       --endpoint-url "$S3_ENDPOINT" --fields Size,LastModifiedDate,ETag,StorageClass,IsMultipartUploaded)
-RC=$(measure rclone lsjson -R --fast-list --use-server-modtime "rgw:$BUCKET")
+# rclone reads AWS_CA_BUNDLE and then refuses its own transport: unset it.
+RC=$(measure env -u AWS_CA_BUNDLE rclone lsjson -R --fast-list --use-server-modtime "rgw:$BUCKET")
+# As spelled, lsjson HEADs every object for its MIME type; without that it
+# only lists, the fair comparison for a listing.
+RCL=$(measure env -u AWS_CA_BUNDLE rclone lsjson -R --fast-list --use-server-modtime --no-mimetype "rgw:$BUCKET")
 CLI=$(measure $AWS --endpoint-url "$S3_ENDPOINT" s3api list-objects-v2 --bucket "$BUCKET" --output json)
 BOTO=$(measure /usr/bin/python3 "$WORK/boto3_list.py" "$S3_ENDPOINT" "$BUCKET")
 
@@ -103,7 +107,8 @@ row() {
     'BEGIN {printf "| %s | %.2f | %.2fx | %.2f | %s | %.2f |\n", l, w, w / sw, c, m, s}'
 }
 row "\`stocktake scan s3://$BUCKET --dest s3://bench-dst/r\` (full report)" "$ST"
-row "\`rclone lsjson -R --fast-list --use-server-modtime\` (listing only)" "$RC"
+row "\`rclone lsjson -R --fast-list --use-server-modtime\` (lists, then HEADs each object)" "$RC"
+row "same with \`--no-mimetype\` (listing only)" "$RCL"
 row "\`aws s3api list-objects-v2\` (CLI v2, listing only)" "$CLI"
 row "boto3 \`list_objects_v2\` paginator (listing only)" "$BOTO"
 echo
