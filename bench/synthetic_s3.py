@@ -4,7 +4,7 @@ for the memory (P4) and client-CPU (P3) benchmarks: no real server can hold
 10 million objects on a 2-core test box, and a generated listing costs the
 server almost nothing, so what is measured is the client.
 
-  bench/synthetic_s3.py --port 0 --count 10000000 [--bucket synth]
+  bench/synthetic_s3.py --port 0 --count 10000000 [--bucket synth | --any-bucket]
 
 Prints "PORT <n>" on stdout once listening. Answers, without checking
 signatures: HeadBucket, GetBucketLocation, ListObjectsV2 (prefix-free
@@ -62,6 +62,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     count = 0
     bucket = "synth"
+    any_bucket = False
+
+    def bucket_of(self, name):
+        """The bucket a request names, if this server answers for it."""
+        return name if (self.any_bucket and name) or name == self.bucket else None
 
     def log_message(self, *args):
         pass
@@ -77,7 +82,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_HEAD(self):
         path, _, _ = self.path.partition("?")
         parts = path.lstrip("/").split("/", 1)
-        if parts[0] != self.bucket:
+        if self.bucket_of(parts[0]) is None:
             return self.send(404)
         if len(parts) == 1 or not parts[1]:
             return self.send(200)
@@ -93,7 +98,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         path, _, query = self.path.partition("?")
         q = urllib.parse.parse_qs(query, keep_blank_values=True)
-        if path.strip("/") != self.bucket:
+        bucket = self.bucket_of(path.strip("/"))
+        if bucket is None or "/" in bucket:
             return self.send(501, b"<Error><Code>NotImplemented</Code></Error>")
         if "location" in q:
             return self.send(200, b'<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
@@ -105,7 +111,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             truncated = stop < self.count
             body = ['<?xml version="1.0" encoding="UTF-8"?><ListVersionsResult>'
                     "<Name>%s</Name><Prefix></Prefix><MaxKeys>%d</MaxKeys><IsTruncated>%s</IsTruncated>"
-                    % (self.bucket, max_keys, "true" if truncated else "false")]
+                    % (bucket, max_keys, "true" if truncated else "false")]
             if truncated:
                 body.append("<NextKeyMarker>%s</NextKeyMarker><NextVersionIdMarker>v%09d"
                             "</NextVersionIdMarker>" % (key_of(stop - 1, self.count), stop - 1))
@@ -121,7 +127,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         body = ['<?xml version="1.0" encoding="UTF-8"?><ListBucketResult>'
                 "<Name>%s</Name><Prefix></Prefix><KeyCount>%d</KeyCount><MaxKeys>%d</MaxKeys>"
                 "<IsTruncated>%s</IsTruncated>"
-                % (self.bucket, stop - start, max_keys, "true" if truncated else "false")]
+                % (bucket, stop - start, max_keys, "true" if truncated else "false")]
         if truncated:
             body.append("<NextContinuationToken>%s</NextContinuationToken>" % key_of(stop - 1, self.count))
         body.extend(entry(i, self.count) for i in range(start, stop))
@@ -145,9 +151,12 @@ def main():
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--count", type=int, required=True)
     p.add_argument("--bucket", default="synth")
+    p.add_argument("--any-bucket", action="store_true",
+                   help="answer for every bucket name (each holds the same N keys)")
     args = p.parse_args()
     Handler.count = args.count
     Handler.bucket = args.bucket
+    Handler.any_bucket = args.any_bucket
     srv = Server(("127.0.0.1", args.port), Handler)
     print("PORT %d" % srv.server_address[1], flush=True)
     try:
