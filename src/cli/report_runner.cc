@@ -12,8 +12,10 @@ Result<format::ReportFormat> ParseFormatFlag(const std::string& text) {
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (lower == "csv") return format::ReportFormat::kCsv;
   if (lower == "parquet") return format::ReportFormat::kParquet;
-  if (lower == "orc") return format::ReportFormat::kOrc;
-  return InvalidArgument("--format must be csv, parquet or orc, not '" + text + "'");
+  if (lower == "orc") {
+    return InvalidArgument("--format orc: ORC reports are not supported yet; use csv or parquet");
+  }
+  return InvalidArgument("--format must be csv or parquet, not '" + text + "'");
 }
 
 Result<std::vector<InventoryField>> ParseFieldList(const std::vector<std::string>& names, bool obs) {
@@ -60,6 +62,23 @@ inventory::ReportSpec SpecFromConfig(const config::InventoryConfig& config, conf
   spec.layout = profile == config::Profile::kObs ? inventory::ReportLayout::kObs
                                                  : inventory::ReportLayout::kAws;
   return spec;
+}
+
+Status CheckListConcurrency(int flag) {
+  if (flag < 0 || flag > kMaxListConcurrency) {
+    return InvalidArgument("--list-concurrency must be between 1 and " +
+                           std::to_string(kMaxListConcurrency) + " (0 = automatic), not " +
+                           std::to_string(flag));
+  }
+  return Status::OK();
+}
+
+void ApplyListConcurrency(int flag, bool source_is_local, store::RetryingStore* source_retrying,
+                          inventory::ReportSpec* spec) {
+  spec->list_concurrency = flag > 0 ? flag : source_is_local ? 1 : kDefaultS3ListConcurrency;
+  if (source_retrying != nullptr) {
+    spec->throttle_events = [source_retrying] { return source_retrying->throttled(); };
+  }
 }
 
 Result<inventory::ReportResult> RunReport(const inventory::ReportSpec& spec, Progress* progress) {

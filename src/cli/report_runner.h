@@ -11,10 +11,11 @@
 #include "cli/progress.h"
 #include "config/inventory_config.h"
 #include "inventory/report_generator.h"
+#include "store/retrying_store.h"
 
 namespace stocktake::cli {
 
-// "csv" | "parquet" | "orc" (any case). Only CSV is written today.
+// "csv" | "parquet" (any case); "orc" is InvalidArgument saying ORC is not supported yet.
 Result<format::ReportFormat> ParseFormatFlag(const std::string& text);
 
 // Parses --fields values ("Size", "LastModifiedDate", ...); each must be an
@@ -26,6 +27,18 @@ Result<std::vector<InventoryField>> ParseFieldList(const std::vector<std::string
 // REQUIRES: stores outlive the spec.
 inventory::ReportSpec SpecFromConfig(const config::InventoryConfig& config, config::Profile profile,
                                      store::ObjectStore* store, const std::string& source_bucket);
+
+// Listing calls in flight for S3 sources when --list-concurrency is not
+// given (local folders list sequentially; see LocalStore's own threads).
+inline constexpr int kDefaultS3ListConcurrency = 16;
+inline constexpr int kMaxListConcurrency = 256;
+
+// InvalidArgument unless 0 (auto) <= flag <= kMaxListConcurrency.
+Status CheckListConcurrency(int flag);
+// The listing concurrency for `source`: the flag, or (0) the default for
+// its kind; with the source's throttling signal for backoff.
+void ApplyListConcurrency(int flag, bool source_is_local, store::RetryingStore* source_retrying,
+                          inventory::ReportSpec* spec);
 
 // GenerateReport with a progress bar labelled by the source bucket.
 Result<inventory::ReportResult> RunReport(const inventory::ReportSpec& spec, Progress* progress);

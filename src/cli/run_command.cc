@@ -18,6 +18,7 @@ struct RunFlags {
   std::string id;
   bool all = false;
   bool include_disabled = false;
+  int list_concurrency = 0;  // 0 = automatic
   StoreFlags store;
 };
 
@@ -25,8 +26,10 @@ Status RunStored(const RunFlags& flags, const GlobalFlags& globals) {
   if (flags.all == !flags.bucket.empty()) {
     return InvalidArgument("run: give either --bucket B [--id ID] or --all");
   }
+  RETURN_IF_ERROR(CheckListConcurrency(flags.list_concurrency));
   StoreFlags store_flags = flags.store;
   ASSIGN_OR_RETURN(store_flags.etag_cache_dir, StateDir(globals));
+  store_flags.max_connections = flags.list_concurrency;
   ASSIGN_OR_RETURN(OpenedStore store, OpenStore(store_flags));
   ASSIGN_OR_RETURN(std::unique_ptr<config::ConfigStore> configs, OpenConfigStore(globals));
   std::vector<config::StoredConfig> todo;
@@ -49,6 +52,7 @@ Status RunStored(const RunFlags& flags, const GlobalFlags& globals) {
     if (!stored.config.is_enabled && !flags.include_disabled && flags.id.empty()) continue;
     inventory::ReportSpec spec =
         SpecFromConfig(stored.config, stored.profile, store.store.get(), stored.bucket);
+    ApplyListConcurrency(flags.list_concurrency, store.is_local, store.retrying, &spec);
     Result<inventory::ReportResult> result = RunReport(spec, &progress);
     ++ran;
     if (result.ok()) {
@@ -77,6 +81,8 @@ void RegisterRun(CLI::App* app, GlobalFlags* globals, Action* action) {
   cmd->add_option("--id", flags->id, "configuration id (default: all of the bucket's)");
   cmd->add_flag("--all", flags->all, "every stored configuration of the store");
   cmd->add_flag("--include-disabled", flags->include_disabled, "also run disabled configurations");
+  cmd->add_option("--list-concurrency", flags->list_concurrency,
+                  "listing calls in flight (default: 16 for S3, 1 for local folders)");
   AddStoreFlags(cmd, &flags->store);
   cmd->callback([flags, globals, action] {
     *action = [flags, globals] { return RunStored(*flags, *globals); };

@@ -27,6 +27,7 @@ struct ScanFlags {
   std::string layout = "aws";
   std::string dest_account;
   int64_t max_file_size = 512LL << 20;
+  int list_concurrency = 0;  // 0 = automatic
   StoreFlags store;
 };
 
@@ -59,6 +60,7 @@ Status RunScan(const ScanFlags& flags, const GlobalFlags& globals) {
     return InvalidArgument("--id '" + flags.id + "' must be 1-64 characters from [A-Za-z0-9._-]");
   }
   if (flags.max_file_size < 1024) return InvalidArgument("--max-file-size must be >= 1024");
+  RETURN_IF_ERROR(CheckListConcurrency(flags.list_concurrency));
   req.config_id = flags.id;
   req.max_file_bytes = flags.max_file_size;
   req.destination_account_id = flags.dest_account;
@@ -74,6 +76,7 @@ Status RunScan(const ScanFlags& flags, const GlobalFlags& globals) {
 
   StoreFlags store_flags = flags.store;
   ASSIGN_OR_RETURN(store_flags.etag_cache_dir, StateDir(globals));
+  store_flags.max_connections = flags.list_concurrency;
   RETURN_IF_ERROR(CheckLocalFolder(src, "scan source " + flags.source));
   Result<OpenedStore> source_store = OpenLocationStore(src, store_flags);
   RETURN_IF_ERROR(source_store.status().WithContext("scan source " + flags.source));
@@ -95,6 +98,7 @@ Status RunScan(const ScanFlags& flags, const GlobalFlags& globals) {
   }
   req.source = source.store.get();
   req.destination = destination.store.get();
+  ApplyListConcurrency(flags.list_concurrency, !src.is_s3, source.retrying, &req);
 
   Progress progress(globals.quiet);
   Result<inventory::ReportResult> result = RunReport(req, &progress);
@@ -122,7 +126,7 @@ void RegisterScan(CLI::App* app, GlobalFlags* globals, Action* action) {
       ->required();
   cmd->add_option("--dest", flags->dest, "s3://bucket[/prefix] or a local folder (as SOURCE)")
       ->required();
-  cmd->add_option("--format", flags->format, "csv (parquet, orc: later)");
+  cmd->add_option("--format", flags->format, "csv | parquet (orc: not yet)");
   cmd->add_option("--versions", flags->versions, "current | all");
   cmd->add_option("--fields", flags->fields, "optional fields, e.g. Size,LastModifiedDate,ETag")
       ->delimiter(',');
@@ -131,6 +135,8 @@ void RegisterScan(CLI::App* app, GlobalFlags* globals, Action* action) {
   cmd->add_option("--layout", flags->layout, "aws | obs");
   cmd->add_option("--dest-account", flags->dest_account, "destination account id (informational)");
   cmd->add_option("--max-file-size", flags->max_file_size, "start a new data file past this many bytes");
+  cmd->add_option("--list-concurrency", flags->list_concurrency,
+                  "listing calls in flight (default: 16 for s3://, 1 for local folders)");
   AddStoreFlags(cmd, &flags->store);
   cmd->callback([flags, globals, action] {
     *action = [flags, globals] { return RunScan(*flags, *globals); };

@@ -1,5 +1,7 @@
 #include "cli/store_options.h"
 
+#include <algorithm>
+
 #include <CLI/CLI.hpp>
 
 #include <filesystem>
@@ -27,11 +29,14 @@ Result<OpenedStore> OpenS3(const StoreFlags& flags) {
   options.endpoint = flags.endpoint_url;
   options.credentials = creds.credentials;
   if (!creds.region.empty()) options.region = creds.region;
+  options.http.max_connections = std::max(options.http.max_connections, flags.max_connections);
   ASSIGN_OR_RETURN(std::unique_ptr<store::S3Store> s3, store::S3Store::Open(options));
   OpenedStore opened;
   opened.id = "s3:" + flags.endpoint_url;
-  opened.store = std::make_unique<store::RetryingStore>(
+  auto retrying = std::make_unique<store::RetryingStore>(
       std::shared_ptr<store::ObjectStore>(std::move(s3)), RetryPolicy());
+  opened.retrying = retrying.get();
+  opened.store = std::move(retrying);
   return opened;
 }
 
@@ -55,8 +60,10 @@ Result<OpenedStore> OpenLocal(const std::string& root, const std::string& etag_c
   OpenedStore opened;
   opened.id = "local:" + path;
   opened.is_local = true;
-  opened.store = std::make_unique<store::RetryingStore>(
+  auto retrying = std::make_unique<store::RetryingStore>(
       std::shared_ptr<store::ObjectStore>(std::move(local)), RetryPolicy());
+  opened.retrying = retrying.get();
+  opened.store = std::move(retrying);
   return opened;
 }
 

@@ -13,6 +13,7 @@
 
 #include "base/status.h"
 #include "store/object_store.h"
+#include "store/retrying_store.h"
 
 namespace CLI {
 class App;
@@ -29,6 +30,9 @@ struct StoreFlags {
   // Where LocalStore keeps its persistent ETag cache (the state folder);
   // "" = in memory only. Set by commands, not a flag.
   std::string etag_cache_dir;
+  // Keep-alive connections an S3 store may open at once (0 = its default);
+  // set by commands from --list-concurrency, not a flag.
+  int max_connections = 0;
 };
 
 // Adds --local, --endpoint-url, --region, --profile to a subcommand.
@@ -36,6 +40,7 @@ void AddStoreFlags(CLI::App* app, StoreFlags* flags);
 
 struct OpenedStore {
   std::unique_ptr<store::ObjectStore> store;  // wrapped with retries
+  store::RetryingStore* retrying = nullptr;   // that wrapper (owned by `store`)
   std::string id;  // "local:/abs/root" or "s3:URL", keys stored configs
   bool is_local = false;
 };

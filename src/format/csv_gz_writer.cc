@@ -215,8 +215,7 @@ void CsvGzWriter::AppendRow(const store::ObjectInfo& r, std::string* out) {
         object_string(r.checksum_algorithm);
         break;
       case InventoryField::kObjectAccessControlList:
-        // ObjectInfo carries no ACL yet; the column is present but empty.
-        out->append("\"\"");
+        object_string(r.access_control_list);
         break;
       case InventoryField::kObjectOwner:
         AppendQuoted(r.owner_id, out);

@@ -116,7 +116,8 @@ Status ParseField(InventoryField field, const std::string& value, store::ObjectI
       o->checksum_algorithm = value;
       return Status::OK();
     case InventoryField::kObjectAccessControlList:
-      return Status::OK();  // ObjectInfo has no ACL field
+      o->access_control_list = value;
+      return Status::OK();
     case InventoryField::kObjectOwner:
       o->owner_id = value;
       return Status::OK();

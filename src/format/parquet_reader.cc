@@ -233,11 +233,13 @@ Result<bool> ParquetReader::NextObject(store::ObjectInfo* object, std::string* b
       case InventoryField::kObjectOwner:
         take_string(&o.owner_id);
         break;
+      case InventoryField::kObjectAccessControlList:
+        take_string(&o.access_control_list);
+        break;
       case InventoryField::kLifecycleExpirationDate:
         take_time(&o.lifecycle_expiration_ms);
         break;
-      case InventoryField::kIsMultipartUploaded:      // derived from the ETag
-      case InventoryField::kObjectAccessControlList:  // ObjectInfo has no ACL
+      case InventoryField::kIsMultipartUploaded:  // derived from the ETag
         break;
     }
   }

@@ -175,8 +175,7 @@ Status ParquetReportWriter::AppendValues(const store::ObjectInfo& r) {
         st = object_string(r.checksum_algorithm);
         break;
       case InventoryField::kObjectAccessControlList:
-        // ObjectInfo carries no ACL yet; the column is present but null.
-        st = c.AddNull();
+        st = object_string(r.access_control_list);
         break;
       case InventoryField::kObjectOwner:
         st = r.owner_id.empty() ? c.AddNull() : c.AddString(r.owner_id);

@@ -1,7 +1,6 @@
 #include "inventory/report_generator.h"
 
 #include <algorithm>
-#include <atomic>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -10,6 +9,8 @@
 #include "base/uuid.h"
 #include "format/manifest.h"
 #include "format/report_layout.h"
+#include "inventory/object_enricher.h"
+#include "inventory/parallel_lister.h"
 
 namespace stocktake::inventory {
 namespace {
@@ -34,55 +35,41 @@ struct Batch {
   std::vector<ObjectInfo> objects;
 };
 
-// Fills the HEAD-only fields of a page's objects, `concurrency` at a time.
-Status EnrichWithHead(store::ObjectStore* source, const std::string& bucket,
-                      std::vector<ObjectInfo>* objects, int concurrency) {
-  std::atomic<size_t> next{0};
-  std::vector<Status> errors(static_cast<size_t>(std::max(1, concurrency)));
-  auto work = [&](size_t slot) {
-    for (size_t i = next++; i < objects->size(); i = next++) {
-      ObjectInfo& obj = (*objects)[i];
-      // HEAD answers for the current version only; older versions and
-      // delete markers keep the listing's fields rather than borrow the
-      // current version's metadata.
-      if (obj.is_delete_marker || !obj.is_latest) continue;
-      Result<ObjectInfo> head = source->Head(bucket, obj.key);
-      if (!head.ok()) {
-        // An object deleted since it was listed keeps its listed fields
-        // (reports are a rolling snapshot, as at AWS).
-        if (head.status().code() == Code::kNotFound) continue;
-        errors[slot] = head.status();
-        return;
-      }
-      ObjectInfo listed = std::move(obj);
-      obj = std::move(head).value();
-      obj.key = std::move(listed.key);
-      obj.version_id = std::move(listed.version_id);
-      obj.is_latest = listed.is_latest;
-      obj.is_delete_marker = listed.is_delete_marker;
-      if (!listed.owner_id.empty()) obj.owner_id = std::move(listed.owner_id);
-      if (obj.checksum_algorithm.empty()) obj.checksum_algorithm = listed.checksum_algorithm;
-    }
-  };
-  std::vector<std::thread> threads;
-  for (size_t t = 1; t < errors.size(); ++t) threads.emplace_back(work, t);
-  work(0);
-  for (auto& th : threads) th.join();
-  for (const Status& st : errors) RETURN_IF_ERROR(st);
-  return Status::OK();
-}
-
 // Pages through the source into `queue`; returns the listing's status.
-Status ListInto(const ReportSpec& spec, bool fetch_etag, bool head, BoundedQueue<Batch>* queue) {
+Status ListInto(const ReportSpec& spec, bool fetch_etag, const EnrichOptions& enrich,
+                BoundedQueue<Batch>* queue) {
   store::ObjectStore* src = spec.source;
+  if (spec.list_concurrency > 1) {
+    ParallelListOptions options;
+    options.bucket = spec.source_bucket;
+    options.prefix = spec.prefix;
+    options.versions = spec.all_versions;
+    options.page_size = spec.page_size;
+    options.fetch_etag = fetch_etag;
+    options.fetch_owner = Has(spec.optional_fields, InventoryField::kObjectOwner);
+    options.concurrency = spec.list_concurrency;
+    options.throttle_events = spec.throttle_events;
+    // Each listing worker enriches its own pages; share the HEAD budget.
+    EnrichOptions per_worker = enrich;
+    per_worker.concurrency = std::max(1, enrich.concurrency / spec.list_concurrency);
+    if (NeedsEnrichment(enrich)) {
+      options.on_page = [&spec, per_worker](std::vector<ObjectInfo>* page) {
+        return EnrichObjects(spec.source, spec.source_bucket, per_worker, page);
+      };
+    }
+    return ParallelList(src, options, [queue](std::vector<ObjectInfo>&& page) {
+      return queue->Push(Batch{std::move(page)});
+    });
+  }
   if (spec.all_versions) {
     store::VersionListRequest req;
     req.prefix = spec.prefix;
     req.max_keys = spec.page_size;
     for (;;) {
       ASSIGN_OR_RETURN(store::VersionPage page, src->ListVersions(spec.source_bucket, req));
-      if (head) RETURN_IF_ERROR(EnrichWithHead(src, spec.source_bucket, &page.versions,
-                                               spec.head_concurrency));
+      if (NeedsEnrichment(enrich)) {
+        RETURN_IF_ERROR(EnrichObjects(src, spec.source_bucket, enrich, &page.versions));
+      }
       if (!queue->Push(Batch{std::move(page.versions)})) return Cancelled("listing stopped");
       if (!page.truncated) return Status::OK();
       req.key_marker = page.next_key_marker;
@@ -96,9 +83,8 @@ Status ListInto(const ReportSpec& spec, bool fetch_etag, bool head, BoundedQueue
   req.fetch_owner = Has(spec.optional_fields, InventoryField::kObjectOwner);
   for (;;) {
     ASSIGN_OR_RETURN(store::ListPage page, src->List(spec.source_bucket, req));
-    if (head) {
-      RETURN_IF_ERROR(
-          EnrichWithHead(src, spec.source_bucket, &page.objects, spec.head_concurrency));
+    if (NeedsEnrichment(enrich)) {
+      RETURN_IF_ERROR(EnrichObjects(src, spec.source_bucket, enrich, &page.objects));
     }
     bool last = page.next_token.empty();
     if (!queue->Push(Batch{std::move(page.objects)})) return Cancelled("listing stopped");
@@ -264,6 +250,12 @@ bool NeedsHead(const std::vector<InventoryField>& fields) {
 
 Result<ReportResult> GenerateReport(const ReportSpec& spec, const ProgressCallback& progress) {
   if (!spec.source || !spec.destination) return InvalidArgument("report: missing store");
+  if (spec.format == format::ReportFormat::kOrc) {
+    // Checked before anything is listed or written, so a stored ORC
+    // configuration fails cleanly on every run.
+    return InvalidArgument("report " + spec.source_bucket + "/" + spec.config_id +
+                           ": ORC reports are not supported yet (CSV and Parquet are)");
+  }
   if (spec.layout == ReportLayout::kObs && spec.format != format::ReportFormat::kCsv) {
     return InvalidArgument("report " + spec.config_id + ": the OBS layout supports CSV only");
   }
@@ -287,13 +279,17 @@ Result<ReportResult> GenerateReport(const ReportSpec& spec, const ProgressCallba
 
   const bool fetch_etag = Has(spec.optional_fields, InventoryField::kETag) ||
                           Has(spec.optional_fields, InventoryField::kIsMultipartUploaded);
-  const bool head =
-      NeedsHead(spec.optional_fields) && spec.source->capabilities().server_side_metadata;
+  EnrichOptions enrich;
+  enrich.head = NeedsHead(spec.optional_fields) && spec.source->capabilities().server_side_metadata;
+  enrich.acl = Has(spec.optional_fields, InventoryField::kObjectAccessControlList);
+  enrich.owner = Has(spec.optional_fields, InventoryField::kObjectOwner);
+  enrich.by_version = spec.all_versions;
+  enrich.concurrency = spec.head_concurrency;
 
   BoundedQueue<Batch> queue(4);
   Status list_status;
   std::thread lister([&] {
-    list_status = ListInto(spec, fetch_etag, head, &queue);
+    list_status = ListInto(spec, fetch_etag, enrich, &queue);
     queue.Close();
   });
 

@@ -46,7 +46,13 @@ struct ReportSpec {
 
   int64_t max_file_bytes = 512LL << 20;  // start a new data file past this size
   int page_size = 1000;
-  int head_concurrency = 16;  // parallel HEADs when fields need them
+  int head_concurrency = 16;  // parallel HEAD/GetObjectAcl calls when fields need them
+  // > 1: list with that many calls in flight (parallel_lister.h), merged
+  // back into key order; 1: one sequential paged listing.
+  int list_concurrency = 1;
+  // The source store's throttled attempts so far (RetryingStore::throttled),
+  // which the parallel listing backs off on; nullptr = never throttled.
+  std::function<int64_t()> throttle_events;
   Clock* clock = Clock::Real();
 };
 

@@ -35,7 +35,9 @@ std::string Quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 Status ValidateBucketName(std::string_view bucket) {
   auto bad = [&](std::string_view why) {
-    return InvalidArgument("invalid bucket name " + Quoted(bucket) + ": " + std::string(why));
+    // Say why a folder needs an S3 name: it is a bucket of the local store.
+    return InvalidArgument("invalid bucket name " + Quoted(bucket) + ": " + std::string(why) +
+                           " (top-level folders of a local store are buckets, named by S3 rules)");
   };
   if (bucket.size() < 3 || bucket.size() > 63) return bad("must be 3-63 characters");
   for (char c : bucket) {

@@ -76,6 +76,7 @@ Capabilities LocalStore::capabilities() const {
   caps.versioning = false;
   caps.etag_is_content_md5 = true;
   caps.server_side_metadata = false;
+  caps.object_acls = false;
   caps.supports_any_key = false;
   caps.key_may_also_be_prefix = false;
   caps.create_existing_bucket_is_ok = false;
@@ -193,8 +194,10 @@ Result<std::string> LocalStore::EtagOf(int fd, const struct stat& st, const std:
   return hex;
 }
 
-Result<ObjectInfo> LocalStore::Head(std::string_view bucket, std::string_view key) {
+Result<ObjectInfo> LocalStore::Head(std::string_view bucket, std::string_view key,
+                                    std::string_view version_id) {
   std::string what = "head " + Target(bucket, key);
+  RETURN_IF_ERROR(CheckVersion(version_id, what));
   ASSIGN_OR_RETURN(UniqueFd fd, OpenObject(bucket, key, what));
   struct stat st;
   if (::fstat(fd.get(), &st) != 0) return ErrnoStatus(what, errno);
@@ -209,6 +212,25 @@ Result<ObjectInfo> LocalStore::Head(std::string_view bucket, std::string_view ke
   etags_->Flush();
   ASSIGN_OR_RETURN(info.etag, std::move(etag));
   return info;
+}
+
+// A folder tree has no ACLs; POSIX mode bits and uids are no S3 grants or
+// canonical ids, so the honest answer is "unavailable" (the report then
+// says UNAVAILABLE, as AWS does for objects whose ACL it cannot give).
+Result<ObjectAcl> LocalStore::GetObjectAcl(std::string_view bucket, std::string_view key,
+                                           std::string_view version_id) {
+  std::string what = "get acl " + Target(bucket, key);
+  RETURN_IF_ERROR(CheckVersion(version_id, what));
+  RETURN_IF_ERROR(OpenObject(bucket, key, what).status());
+  ObjectAcl acl;
+  acl.available = false;
+  return acl;
+}
+
+Status LocalStore::CheckVersion(std::string_view version_id, const std::string& what) {
+  if (version_id.empty() || version_id == "null") return Status::OK();
+  return NotFound(what + ": no version " + std::string(version_id) +
+                  " (local stores keep only the null version)");
 }
 
 Result<std::string> LocalStore::Get(std::string_view bucket, std::string_view key,

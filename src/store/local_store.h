@@ -13,7 +13,8 @@
 // Keys that are not plain relative paths ("a//b", "a/", "../x", NUL) are
 // InvalidArgument (see Capabilities::supports_any_key), as are bucket names
 // breaking S3 rules. CreateBucket on an existing bucket is AlreadyExists.
-// There is no versioning: each object is one version "null".
+// There is no versioning: each object is one version "null". There are no
+// ACLs either: GetObjectAcl answers "unavailable" for an existing object.
 //
 // ETags are the hex MD5 of the content, always computed by Head and by List
 // only when ListRequest::fetch_etag is set, and cached by file identity (see
@@ -72,7 +73,10 @@ class LocalStore : public ObjectStore {
   Result<ListPage> List(std::string_view bucket, const ListRequest& request) override;
   Result<VersionPage> ListVersions(std::string_view bucket,
                                    const VersionListRequest& request) override;
-  Result<ObjectInfo> Head(std::string_view bucket, std::string_view key) override;
+  Result<ObjectInfo> Head(std::string_view bucket, std::string_view key,
+                          std::string_view version_id = {}) override;
+  Result<ObjectAcl> GetObjectAcl(std::string_view bucket, std::string_view key,
+                                 std::string_view version_id = {}) override;
   Result<std::string> Get(std::string_view bucket, std::string_view key,
                           ByteRange range = {}) override;
   Result<std::unique_ptr<ObjectWriter>> NewWriter(std::string_view bucket, std::string_view key,
@@ -86,6 +90,8 @@ class LocalStore : public ObjectStore {
   LocalStore(LocalStoreOptions options, std::string root, local::UniqueFd root_fd,
              std::unique_ptr<local::EtagCache> etags);
   std::string Target(std::string_view bucket, std::string_view key) const;
+  // OK for "" and "null" (the only version a local object has), else NotFound.
+  static Status CheckVersion(std::string_view version_id, const std::string& what);
   Result<local::UniqueFd> OpenBucket(std::string_view bucket, const std::string& what) const;
   // Opens a regular file for reading; NotFound names `what`.
   Result<local::UniqueFd> OpenObject(std::string_view bucket, std::string_view key,

@@ -32,7 +32,7 @@ struct ObjectInfo {
   std::string version_id;
   bool is_latest = true;
   bool is_delete_marker = false;
-  std::string owner_id;            // canonical owner id when fetched
+  std::string owner_id;            // canonical owner id when fetched; "UNAVAILABLE" (see ObjectAcl)
   std::string checksum_algorithm;  // "CRC32", ... when the store reports it
   // Filled by Head() where the store knows them.
   std::string encryption_status;   // NOT-SSE, SSE-S3, SSE-KMS, SSE-C, DSSE-KMS
@@ -44,8 +44,29 @@ struct ObjectInfo {
   std::string intelligent_tiering_access_tier;
   std::optional<int64_t> lifecycle_expiration_ms;
   std::string content_type;
+  // The report's ObjectAccessControlList cell: base64 of the ACL JSON of
+  // spec §4 (built by the inventory layer from GetObjectAcl); "" = not fetched.
+  std::string access_control_list;
 
   bool IsMultipart() const { return etag.find('-') != std::string::npos; }
+};
+
+// One grant of an object ACL, as S3's GetObjectAcl returns it.
+struct AclGrant {
+  std::string type;        // "CanonicalUser", "Group" or "AmazonCustomerByEmail"
+  std::string id;          // canonical user id (CanonicalUser; email grantees when known)
+  std::string uri;         // group URI (Group)
+  std::string email;       // AmazonCustomerByEmail
+  std::string permission;  // FULL_CONTROL, READ, WRITE, READ_ACP, WRITE_ACP
+};
+
+// An object's access control list. `available` is false when the store has
+// no ACLs to give (LocalStore, endpoints without ACL support): the report
+// then says UNAVAILABLE for both the ACL and the owner, as AWS does.
+struct ObjectAcl {
+  bool available = true;
+  std::string owner_id;  // canonical user id of the object's owner
+  std::vector<AclGrant> grants;
 };
 
 struct BucketInfo {
@@ -97,6 +118,7 @@ struct Capabilities {
   bool versioning = false;     // ListVersions returns real history
   bool etag_is_content_md5 = true;  // single-part ETag == MD5 of the content
   bool server_side_metadata = false;  // Head knows encryption/replication/lock
+  bool object_acls = false;  // GetObjectAcl answers real ACLs (else "unavailable")
   // Any non-empty UTF-8 key is valid ("a//b", "a/", "./x"); LocalStore
   // refuses keys that do not map to a plain relative path.
   bool supports_any_key = true;
@@ -143,7 +165,16 @@ class ObjectStore {
   virtual Result<ListPage> List(std::string_view bucket, const ListRequest& request) = 0;
   virtual Result<VersionPage> ListVersions(std::string_view bucket,
                                            const VersionListRequest& request) = 0;
-  virtual Result<ObjectInfo> Head(std::string_view bucket, std::string_view key) = 0;
+  // Metadata of the object, or of one version of it when `version_id` is
+  // not empty (S3's literal "null" names the null version). NotFound for a
+  // missing key or version; a delete marker's version cannot be HEADed.
+  virtual Result<ObjectInfo> Head(std::string_view bucket, std::string_view key,
+                                  std::string_view version_id = {}) = 0;
+  // The object's ACL (of one version when `version_id` is not empty).
+  // NotFound for a missing key or version; stores without ACLs return an
+  // ObjectAcl with available == false (not an error).
+  virtual Result<ObjectAcl> GetObjectAcl(std::string_view bucket, std::string_view key,
+                                         std::string_view version_id = {}) = 0;
   virtual Result<std::string> Get(std::string_view bucket, std::string_view key,
                                   ByteRange range = {}) = 0;
   virtual Result<std::unique_ptr<ObjectWriter>> NewWriter(std::string_view bucket,

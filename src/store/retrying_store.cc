@@ -12,6 +12,7 @@ Result<T> RetryingStore::Retry(Fn&& fn) {
   std::optional<Result<T>> last;
   Status st = policy_.Run([&]() -> Status {
     last.emplace(fn());
+    if (IsRetryable(last->status())) throttled_.fetch_add(1, std::memory_order_relaxed);
     return last->status();
   });
   if (!st.ok()) return st;  // carries the retry count when retries ran out
@@ -48,8 +49,14 @@ Result<VersionPage> RetryingStore::ListVersions(std::string_view bucket,
   return Retry<VersionPage>([&] { return target()->ListVersions(bucket, request); });
 }
 
-Result<ObjectInfo> RetryingStore::Head(std::string_view bucket, std::string_view key) {
-  return Retry<ObjectInfo>([&] { return target()->Head(bucket, key); });
+Result<ObjectInfo> RetryingStore::Head(std::string_view bucket, std::string_view key,
+                                       std::string_view version_id) {
+  return Retry<ObjectInfo>([&] { return target()->Head(bucket, key, version_id); });
+}
+
+Result<ObjectAcl> RetryingStore::GetObjectAcl(std::string_view bucket, std::string_view key,
+                                              std::string_view version_id) {
+  return Retry<ObjectAcl>([&] { return target()->GetObjectAcl(bucket, key, version_id); });
 }
 
 Result<std::string> RetryingStore::Get(std::string_view bucket, std::string_view key,

@@ -5,10 +5,14 @@
 // failed attempt is taken as our own earlier attempt having succeeded, so it
 // returns OK. NewWriter and the writers it returns are passed through: a
 // writer retries its own parts (S3Store uses the same RetryPolicy). The
-// only place in stocktake that loops on failures. Thread-safe when the
-// target and the policy's sleeper are.
+// only place in stocktake that loops on failures. throttled() counts the
+// failed attempts it saw (SlowDown, 5xx, timeouts) so that callers can
+// adapt their concurrency (parallel_lister.h) without a retry loop of
+// their own. Thread-safe when the target and the policy's sleeper are.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 
 #include "base/retry.h"
@@ -29,16 +33,24 @@ class RetryingStore : public StoreWrapper {
   Result<ListPage> List(std::string_view bucket, const ListRequest& request) override;
   Result<VersionPage> ListVersions(std::string_view bucket,
                                    const VersionListRequest& request) override;
-  Result<ObjectInfo> Head(std::string_view bucket, std::string_view key) override;
+  Result<ObjectInfo> Head(std::string_view bucket, std::string_view key,
+                          std::string_view version_id = {}) override;
+  Result<ObjectAcl> GetObjectAcl(std::string_view bucket, std::string_view key,
+                                 std::string_view version_id = {}) override;
   Result<std::string> Get(std::string_view bucket, std::string_view key,
                           ByteRange range = {}) override;
   Status Delete(std::string_view bucket, std::string_view key) override;
+
+  // Attempts of reads, listings, HEADs and ACL calls that failed with a
+  // retryable status, since construction (monotonic).
+  int64_t throttled() const { return throttled_.load(std::memory_order_relaxed); }
 
  private:
   template <typename T, typename Fn>
   Result<T> Retry(Fn&& fn);
 
   RetryPolicy policy_;
+  std::atomic<int64_t> throttled_{0};
 };
 
 }  // namespace stocktake::store

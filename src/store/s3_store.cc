@@ -31,6 +31,13 @@ Status OwnBucketIsOk(Status created) {
   return created;
 }
 
+// Quirk: some S3-compatible stores (Garage, SeaweedFS) have no object ACLs
+// and answer GetObjectAcl with 501 NotImplemented; the inventory reports
+// such ACLs as UNAVAILABLE rather than failing the report.
+bool AclsNotImplemented(const Status& status) {
+  return status.message().find("NotImplemented (501)") != std::string::npos;
+}
+
 std::string EncryptionStatus(const HttpResponse& r) {
   if (!r.Header("x-amz-server-side-encryption-customer-algorithm").empty()) return "SSE-C";
   std::string sse = r.Header("x-amz-server-side-encryption");
@@ -136,6 +143,7 @@ Capabilities S3Store::capabilities() const {
   return Capabilities{.versioning = true,
                       .etag_is_content_md5 = true,
                       .server_side_metadata = true,
+                      .object_acls = true,
                       .supports_any_key = true,
                       .key_may_also_be_prefix = true,
                       .create_existing_bucket_is_ok = true};
@@ -260,12 +268,14 @@ Result<VersionPage> S3Store::ListVersions(std::string_view bucket,
   return page;
 }
 
-Result<ObjectInfo> S3Store::Head(std::string_view bucket, std::string_view key) {
+Result<ObjectInfo> S3Store::Head(std::string_view bucket, std::string_view key,
+                                 std::string_view version_id) {
   Call call("HEAD", bucket, key);
+  if (!version_id.empty()) call.query = {{"versionId", std::string(version_id)}};
   Result<HttpResponse> r = Execute(call, "head");
   if (!r.ok()) {
     if (r.status().code() != Code::kInvalidArgument) return r.status();
-    return HeadOfCustomerKeyObject(bucket, key, r.status());
+    return HeadOfCustomerKeyObject(bucket, key, version_id, r.status());
   }
   Result<ObjectInfo> info = ObjectFromHead(key, *r);
   if (!info.ok()) return info.status().WithContext(Target("head", bucket, key));
@@ -277,14 +287,17 @@ Result<ObjectInfo> S3Store::Head(std::string_view bucket, std::string_view key) 
 // Encryption ..."), and the listing still knows size, ETag and date; an
 // inventory reports such objects as SSE-C. Any other 400 stays `head_error`.
 Result<ObjectInfo> S3Store::HeadOfCustomerKeyObject(std::string_view bucket, std::string_view key,
+                                                    std::string_view version_id,
                                                     const Status& head_error) {
   Call probe("GET", bucket, key);
+  if (!version_id.empty()) probe.query = {{"versionId", std::string(version_id)}};
   probe.headers.emplace_back("Range", "bytes=0-0");
   Status get = Execute(probe, "get").status();
   if (get.code() != Code::kInvalidArgument ||
       get.message().find("ncryption") == std::string::npos) {
     return head_error;
   }
+  if (!version_id.empty()) return VersionOfCustomerKeyObject(bucket, key, version_id, head_error);
   ListRequest request;
   request.prefix = std::string(key);
   request.max_keys = 1;
@@ -293,6 +306,48 @@ Result<ObjectInfo> S3Store::HeadOfCustomerKeyObject(std::string_view bucket, std
   ObjectInfo info = std::move(page.objects.front());
   info.encryption_status = "SSE-C";
   return info;
+}
+
+// The listed fields of one version of an SSE-C object: its key's versions
+// are scanned (one page per call, bounded by the key's version count).
+Result<ObjectInfo> S3Store::VersionOfCustomerKeyObject(std::string_view bucket,
+                                                       std::string_view key,
+                                                       std::string_view version_id,
+                                                       const Status& head_error) {
+  VersionListRequest request;
+  request.prefix = std::string(key);
+  for (;;) {
+    ASSIGN_OR_RETURN(VersionPage page, ListVersions(bucket, request));
+    for (ObjectInfo& info : page.versions) {
+      if (info.key > key) return head_error;
+      if (info.key == key && info.version_id == version_id && !info.is_delete_marker) {
+        info.encryption_status = "SSE-C";
+        return std::move(info);
+      }
+    }
+    if (!page.truncated) return head_error;
+    request.key_marker = page.next_key_marker;
+    request.version_id_marker = page.next_version_id_marker;
+  }
+}
+
+Result<ObjectAcl> S3Store::GetObjectAcl(std::string_view bucket, std::string_view key,
+                                        std::string_view version_id) {
+  Call call("GET", bucket, key);
+  call.query = {{"acl", ""}};
+  if (!version_id.empty()) call.query.emplace_back("versionId", std::string(version_id));
+  Result<HttpResponse> r = Execute(call, "get-acl");
+  if (!r.ok()) {
+    if (AclsNotImplemented(r.status())) {
+      ObjectAcl unavailable;
+      unavailable.available = false;
+      return unavailable;
+    }
+    return r.status();
+  }
+  Result<ObjectAcl> acl = ParseAccessControlPolicy(r->body);
+  if (!acl.ok()) return acl.status().WithContext(Target("get-acl", bucket, key));
+  return acl;
 }
 
 Result<std::string> S3Store::Get(std::string_view bucket, std::string_view key, ByteRange range) {

@@ -66,7 +66,10 @@ class S3Store : public ObjectStore {
                                    const VersionListRequest& request) override;
   // An SSE-C object (whose HEAD needs the customer key) comes back with its
   // listed size, ETag and date and encryption_status "SSE-C".
-  Result<ObjectInfo> Head(std::string_view bucket, std::string_view key) override;
+  Result<ObjectInfo> Head(std::string_view bucket, std::string_view key,
+                          std::string_view version_id = {}) override;
+  Result<ObjectAcl> GetObjectAcl(std::string_view bucket, std::string_view key,
+                                 std::string_view version_id = {}) override;
   Result<std::string> Get(std::string_view bucket, std::string_view key,
                           ByteRange range = {}) override;
   Result<std::unique_ptr<ObjectWriter>> NewWriter(std::string_view bucket, std::string_view key,
@@ -99,7 +102,11 @@ class S3Store : public ObjectStore {
   Result<HttpResponse> Execute(const Call& call, std::string_view op);
   std::string Target(std::string_view op, std::string_view bucket, std::string_view key) const;
   Result<ObjectInfo> HeadOfCustomerKeyObject(std::string_view bucket, std::string_view key,
+                                             std::string_view version_id,
                                              const Status& head_error);
+  Result<ObjectInfo> VersionOfCustomerKeyObject(std::string_view bucket, std::string_view key,
+                                                std::string_view version_id,
+                                                const Status& head_error);
 
   S3StoreOptions options_;
   std::string scheme_;  // "http" or "https"

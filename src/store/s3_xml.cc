@@ -239,6 +239,31 @@ Result<VersionPage> ParseListObjectVersions(std::string_view body) {
   return page;
 }
 
+Result<ObjectAcl> ParseAccessControlPolicy(std::string_view body) {
+  pugi::xml_document doc;
+  ASSIGN_OR_RETURN(pugi::xml_node root, LoadRoot(&doc, body, "AccessControlPolicy"));
+  ObjectAcl acl;
+  acl.owner_id = root.child("Owner").child("ID").text().as_string();
+  for (pugi::xml_node grant : root.child("AccessControlList").children("Grant")) {
+    pugi::xml_node grantee = grant.child("Grantee");
+    AclGrant g;
+    // The type is an xsi:type attribute; match any namespace prefix.
+    for (pugi::xml_attribute attr : grantee.attributes()) {
+      std::string_view name = attr.name();
+      if (name == "type" || name.ends_with(":type")) g.type = attr.as_string();
+    }
+    g.id = Text(grantee, "ID");
+    g.uri = Text(grantee, "URI");
+    g.email = Text(grantee, "EmailAddress");
+    g.permission = Text(grant, "Permission");
+    if (g.type.empty() || g.permission.empty()) {
+      return Corruption("AccessControlPolicy: a <Grant> without grantee type or permission");
+    }
+    acl.grants.push_back(std::move(g));
+  }
+  return acl;
+}
+
 Result<std::string> ParseBucketLocation(std::string_view body) {
   pugi::xml_document doc;
   ASSIGN_OR_RETURN(pugi::xml_node root, LoadRoot(&doc, body, "LocationConstraint"));

@@ -1,5 +1,5 @@
 // S3 XML bodies: parsing the responses S3Store reads (ListAllMyBuckets,
-// ListObjectsV2, ListObjectVersions, LocationConstraint, InitiateMultipart,
+// ListObjectsV2, ListObjectVersions, AccessControlPolicy, LocationConstraint, InitiateMultipart,
 // Error) and building the bodies it sends, plus the one table that maps S3
 // error codes and HTTP statuses to stocktake Codes.
 //
@@ -39,6 +39,8 @@ Status S3ErrorStatus(std::string_view op_target, int http_status, const S3Error&
 Result<std::vector<BucketInfo>> ParseListBuckets(std::string_view body);
 Result<ListPage> ParseListObjectsV2(std::string_view body);
 Result<VersionPage> ParseListObjectVersions(std::string_view body);
+// GetObjectAcl's <AccessControlPolicy>: owner and grants in document order.
+Result<ObjectAcl> ParseAccessControlPolicy(std::string_view body);
 // "" (us-east-1's empty constraint) is returned as "us-east-1".
 Result<std::string> ParseBucketLocation(std::string_view body);
 Result<std::string> ParseUploadId(std::string_view body);

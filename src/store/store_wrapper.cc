@@ -37,8 +37,14 @@ Result<VersionPage> StoreWrapper::ListVersions(std::string_view bucket,
   return target_->ListVersions(bucket, request);
 }
 
-Result<ObjectInfo> StoreWrapper::Head(std::string_view bucket, std::string_view key) {
-  return target_->Head(bucket, key);
+Result<ObjectInfo> StoreWrapper::Head(std::string_view bucket, std::string_view key,
+                                      std::string_view version_id) {
+  return target_->Head(bucket, key, version_id);
+}
+
+Result<ObjectAcl> StoreWrapper::GetObjectAcl(std::string_view bucket, std::string_view key,
+                                             std::string_view version_id) {
+  return target_->GetObjectAcl(bucket, key, version_id);
 }
 
 Result<std::string> StoreWrapper::Get(std::string_view bucket, std::string_view key,

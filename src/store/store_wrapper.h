@@ -31,7 +31,10 @@ class StoreWrapper : public ObjectStore {
   Result<ListPage> List(std::string_view bucket, const ListRequest& request) override;
   Result<VersionPage> ListVersions(std::string_view bucket,
                                    const VersionListRequest& request) override;
-  Result<ObjectInfo> Head(std::string_view bucket, std::string_view key) override;
+  Result<ObjectInfo> Head(std::string_view bucket, std::string_view key,
+                          std::string_view version_id = {}) override;
+  Result<ObjectAcl> GetObjectAcl(std::string_view bucket, std::string_view key,
+                                 std::string_view version_id = {}) override;
   Result<std::string> Get(std::string_view bucket, std::string_view key,
                           ByteRange range = {}) override;
   Result<std::unique_ptr<ObjectWriter>> NewWriter(std::string_view bucket, std::string_view key,

@@ -166,6 +166,23 @@ std::vector<ErrorCase> Cases() {
        kNotFound,
        {"local store root", "nowhere", "is not a directory"}},
       {"format xml", with(scan, {"--format", "xml"}), kExitUsage, {"--format", "'xml'"}},
+      {"scan format orc",
+       with(scan, {"--format", "orc"}),
+       kExitUsage,
+       {"--format orc", "ORC reports are not supported yet", "parquet"}},
+      {"run an ORC configuration",
+       {"run", "--local", "{EST}", "--bucket", "src", "--id", "orc1"},
+       kExitUsage,
+       {"report src/orc1", "ORC reports are not supported yet"},
+       "",
+       [](CliErrorsTest* t) {
+         // A valid S3 configuration, so it is stored; running it fails.
+         WriteFile(t->In("orc.xml"), AwsXml("orc1", "dst", "ORC"));
+         ASSERT_EQ(t->Run({"inventory", "put", "--local", t->Est(""), "--bucket", "src", "--file",
+                           t->In("orc.xml")})
+                       .exit_code,
+                   0);
+       }},
       {"versions sometimes",
        with(scan, {"--versions", "sometimes"}),
        kExitUsage,
@@ -231,7 +248,8 @@ std::vector<ErrorCase> Cases() {
       {"destination folder not a bucket name",
        {"scan", "{EST}/src", "--dest", "{EST}/Out_Dir"},
        kExitUsage,
-       {"scan destination", "invalid bucket name \"Out_Dir\""}},
+       {"scan destination", "invalid bucket name \"Out_Dir\"",
+        "top-level folders of a local store are buckets"}},
       {"report path blocked by a file",
        scan,
        kAlreadyExists,

@@ -151,6 +151,48 @@ TEST_F(ScanS3Test, EncryptionStatusComesFromHeadOnEachObject) {
   ExpectRowsEqualOracle(report, src, /*versions=*/false);
 }
 
+TEST_F(ScanS3Test, ListConcurrencyOneTwoSixteenAndSixtyFourGiveTheSameRows) {
+  const std::string src = NewBucket("listconc");
+  const std::string dst = NewBucket("listconc-dst");
+  std::vector<std::string> keys = HostileKeys();
+  for (int i = 0; i < 2500; ++i) keys.push_back("p/" + std::to_string(i * 7919 % 100003));
+  PutAll(src, keys, [](const std::string& key) { return key.substr(0, key.size() % 7); });
+
+  std::vector<std::string> first;
+  for (const char* concurrency : {"1", "2", "16", "64"}) {
+    const std::string id = std::string("c") + concurrency;
+    Scan("s3://" + src, {"--dest", "s3://" + dst, "--id", id, "--fields", kListedFields,
+                         "--list-concurrency", concurrency});
+    FetchedReport report = Report(dst, "", src, id);
+    ASSERT_EQ(report.rows.size(), keys.size()) << concurrency;
+    std::vector<std::string> rows;
+    for (const store::ObjectInfo& row : report.rows) {
+      rows.push_back(row.key + "\x1f" + std::to_string(row.size) + "\x1f" + row.etag + "\x1f" +
+                     std::to_string(row.last_modified_ms) + "\x1f" + row.storage_class);
+    }
+    if (first.empty()) {
+      first = rows;
+      ExpectRowsEqualOracle(report, src, /*versions=*/false);
+    } else {
+      EXPECT_EQ(rows, first) << "--list-concurrency " << concurrency;
+    }
+  }
+}
+
+TEST_F(ScanS3Test, BadListConcurrencyIsAUsageError) {
+  const std::string src = NewBucket("listbad");
+  const std::string dst = NewBucket("listbad-dst");
+  for (const char* bad : {"-1", "257", "many"}) {
+    RunResult run = Stocktake({"scan", "s3://" + src, "--dest", "s3://" + dst, "--endpoint-url",
+                               server_->endpoint(), "--list-concurrency", bad});
+    EXPECT_EQ(run.exit_code, 2) << bad << ": " << run.err;
+    EXPECT_NE(run.err.find("--list-concurrency"), std::string::npos) << run.err;
+    Result<std::vector<std::string>> written = ListKeys(*store_, dst, "");
+    ASSERT_TRUE(written.ok());
+    EXPECT_TRUE(written->empty());
+  }
+}
+
 TEST_F(ScanS3Test, PrefixNarrowsTheSourceAndEmptySelectionStillPublishes) {
   const std::string src = NewBucket("prefix");
   const std::string dst = NewBucket("prefix-dst");

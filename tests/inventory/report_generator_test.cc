@@ -182,6 +182,41 @@ TEST_F(ReportGeneratorTest, AllVersionsOnAStoreWithoutVersioningListsNullVersion
   }
 }
 
+TEST_F(ReportGeneratorTest, LocalAclAndOwnerAreUnavailableAndFetchedPerObject) {
+  PutObjects(7);
+  for (bool versions : {false, true}) {
+    ReportSpec spec = Spec();
+    spec.all_versions = versions;
+    spec.config_id = versions ? "acl-versions" : "acl";
+    spec.optional_fields = {InventoryField::kSize, InventoryField::kObjectAccessControlList,
+                            InventoryField::kObjectOwner};
+    const int calls_before = fault_->Calls(StoreOp::kGetObjectAcl);
+    auto result = GenerateReport(spec);
+    ASSERT_TRUE(result.ok()) << result.status().ToString();
+    EXPECT_EQ(fault_->Calls(StoreOp::kGetObjectAcl) - calls_before, 7);
+    auto rows = ReadReport(*result, spec);
+    ASSERT_EQ(rows.size(), 7u);
+    for (const auto& r : rows) {
+      EXPECT_EQ(r.access_control_list,
+                Base64Encode(R"({"version":"2022-11-10","status":"UNAVAILABLE","grants":[]})"));
+      EXPECT_EQ(r.owner_id, "UNAVAILABLE");
+    }
+  }
+}
+
+TEST_F(ReportGeneratorTest, AFailingAclFetchFailsTheReportAndPublishesNothing) {
+  PutObjects(20);
+  ReportSpec spec = Spec();
+  spec.optional_fields = {InventoryField::kObjectOwner};
+  fault_->FailNthCall(StoreOp::kGetObjectAcl, 5, PermissionDenied("get acl: AccessDenied (403)"));
+  auto result = GenerateReport(spec);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), Code::kPermissionDenied);
+  EXPECT_NE(result.status().message().find("get acl: AccessDenied"), std::string::npos);
+  EXPECT_GE(fault_->Calls(StoreOp::kGetObjectAcl), 5);
+  EXPECT_TRUE(DestKeys().empty());
+}
+
 TEST_F(ReportGeneratorTest, ObsLayoutWritesPlainCsvAndOnlyAManifest) {
   PutObjects(20);
   ReportSpec spec = Spec();

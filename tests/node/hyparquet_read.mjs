@@ -2,19 +2,31 @@
 //   node hyparquet_read.mjs rows FILE   each row as a JSON array on its line
 //   node hyparquet_read.mjs meta FILE   one JSON object: schema, num_rows,
 //                                       row group sizes, codecs, created_by
+//   node hyparquet_read.mjs digest FILE {"rows": N, "md5": HEX}: the MD5 of
+//                                       every row as one line, cells joined
+//                                       by TAB (null \N, booleans true/false,
+//                                       integers decimal, timestamps epoch
+//                                       millis), each line ending in LF
 // BigInts print as strings, timestamps as ISO 8601 strings (like
 // duckdb_query.mjs). Errors go to stderr with exit status 1.
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
+import { createHash } from 'node:crypto';
 
 const [mode, path] = process.argv.slice(2);
-if ((mode !== 'rows' && mode !== 'meta') || path === undefined) {
-  process.stderr.write('usage: node hyparquet_read.mjs rows|meta FILE\n');
+if (!['rows', 'meta', 'digest'].includes(mode) || path === undefined) {
+  process.stderr.write('usage: node hyparquet_read.mjs rows|meta|digest FILE\n');
   process.exit(2);
 }
 
 function replacer(_key, value) {
   return typeof value === 'bigint' ? value.toString() : value;
+}
+
+function cell(value) {
+  if (value === null || value === undefined) return '\\N';
+  if (value instanceof Date) return String(value.getTime());
+  return String(value);  // strings, booleans, numbers, bigints
 }
 
 try {
@@ -35,6 +47,20 @@ try {
       })),
     };
     process.stdout.write(JSON.stringify(summary, replacer) + '\n');
+  } else if (mode === 'digest') {
+    const md5 = createHash('md5');
+    let count = 0;
+    await parquetRead({
+      file,
+      metadata,
+      compressors,
+      rowFormat: 'array',
+      onComplete: (rows) => {
+        for (const row of rows) md5.update(row.map(cell).join('\t') + '\n', 'utf8');
+        count = rows.length;
+      },
+    });
+    process.stdout.write(JSON.stringify({ rows: count, md5: md5.digest('hex') }) + '\n');
   } else {
     await parquetRead({
       file,

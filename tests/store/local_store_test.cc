@@ -121,6 +121,22 @@ TEST_F(LocalStoreTest, DeleteRemovesEmptyFoldersButNotTheBucket) {
   EXPECT_TRUE(std::filesystem::is_directory(dir_.Sub("bkt")));
 }
 
+TEST_F(LocalStoreTest, OnlyTheNullVersionExistsAndAclsAreUnavailable) {
+  ASSERT_TRUE(store_->Put("bkt", "k", "abc").ok());
+  EXPECT_EQ(store_->Head("bkt", "k", "null")->size, 3);
+  Status other = store_->Head("bkt", "k", "3HL4kqtJlcpXroDTDmJ").status();
+  EXPECT_EQ(other.code(), Code::kNotFound);
+  EXPECT_NE(other.message().find("no version 3HL4kqtJlcpXroDTDmJ"), std::string::npos)
+      << other.message();
+  EXPECT_EQ(store_->GetObjectAcl("bkt", "k", "v2").status().code(), Code::kNotFound);
+  Result<store::ObjectAcl> acl = store_->GetObjectAcl("bkt", "k");
+  ASSERT_TRUE(acl.ok()) << acl.status().ToString();
+  EXPECT_FALSE(acl->available);
+  Status missing = store_->GetObjectAcl("bkt", "nope").status();
+  EXPECT_EQ(missing.code(), Code::kNotFound);
+  EXPECT_NE(missing.message().find("get acl "), std::string::npos) << missing.message();
+}
+
 TEST_F(LocalStoreTest, NameUrlAndBuckets) {
   EXPECT_EQ(store_->Name(), "local:" + std::filesystem::canonical(dir_.path()).string());
   EXPECT_EQ(store_->Url("bkt", "a/b"),

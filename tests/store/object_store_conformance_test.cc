@@ -303,6 +303,39 @@ TEST_P(ObjectStoreConformanceTest, ListVersionsShowsEachKeyOnce) {
   EXPECT_EQ(seen, (std::vector<std::string>{"v/1", "v/2"}));
 }
 
+TEST_P(ObjectStoreConformanceTest, HeadAndAclOfTheListedVersion) {
+  PutOrDie("acl/k", "12345");
+  store::VersionListRequest req;
+  req.prefix = "acl/";
+  Result<store::VersionPage> page = store().ListVersions(bucket(), req);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_EQ(page->versions.size(), 1u);
+  const std::string version = page->versions[0].version_id;
+
+  Result<ObjectInfo> head = store().Head(bucket(), "acl/k", version);
+  ASSERT_TRUE(head.ok()) << head.status().ToString();
+  EXPECT_EQ(head->size, 5);
+  Result<store::ObjectAcl> acl = store().GetObjectAcl(bucket(), "acl/k", version);
+  ASSERT_TRUE(acl.ok()) << acl.status().ToString();
+  Result<store::ObjectAcl> current = store().GetObjectAcl(bucket(), "acl/k");
+  ASSERT_TRUE(current.ok()) << current.status().ToString();
+  EXPECT_EQ(acl->available, store().capabilities().object_acls);
+  EXPECT_EQ(current->available, acl->available);
+  if (acl->available) {
+    // A fresh private object: its owner holds FULL_CONTROL.
+    EXPECT_FALSE(acl->owner_id.empty());
+    ASSERT_EQ(acl->grants.size(), 1u);
+    EXPECT_EQ(acl->grants[0].type, "CanonicalUser");
+    EXPECT_EQ(acl->grants[0].id, acl->owner_id);
+    EXPECT_EQ(acl->grants[0].permission, "FULL_CONTROL");
+  } else {
+    EXPECT_TRUE(acl->owner_id.empty());
+    EXPECT_TRUE(acl->grants.empty());
+  }
+  EXPECT_EQ(store().GetObjectAcl(bucket(), "acl/missing").status().code(), Code::kNotFound);
+  EXPECT_EQ(store().GetObjectAcl(kMissingBucket, "acl/k").status().code(), Code::kNotFound);
+}
+
 TEST_P(ObjectStoreConformanceTest, UnusualKeysFollowCapability) {
   for (std::string key : {"x//y", "trailing/", "./dot", "up/../x"}) {
     Status st = store().Put(bucket(), key, "v");

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "base/hash.h"
+#include "store/s3_xml.h"
 #include "testing/s3_oracle.h"
 #include "testing/s3_server.h"
 
@@ -209,6 +210,70 @@ TEST_F(S3StoreTest, VersionedBucketListsVersionsAndDeleteMarkersNewestFirst) {
   std::vector<std::string> expected;
   for (const ObjectInfo& o : v) expected.push_back(o.version_id);
   EXPECT_EQ(paged, expected);
+}
+
+TEST_F(S3StoreTest, HeadAndAclAnswerForTheVersionAsked) {
+  ASSERT_TRUE(store_->SetVersioning(bucket_, true).ok());
+  ASSERT_TRUE(stocktake::testing::OraclePut(*server_, bucket_, "k", "one", "kms:testkey-1",
+                                            "public-read")
+                  .ok());
+  ASSERT_TRUE(stocktake::testing::OraclePut(*server_, bucket_, "k", "second", "c", "").ok());
+  ASSERT_TRUE(store_->Put(bucket_, "k", "third!!").ok());
+  Result<VersionPage> all = store_->ListVersions(bucket_, {});
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  ASSERT_EQ(all->versions.size(), 3u);
+  struct Want {
+    int64_t size;
+    std::string encryption;
+    size_t grants;
+  };
+  // Newest first: plain private, SSE-C private, SSE-KMS public-read.
+  const std::vector<Want> want = {{7, "NOT-SSE", 1}, {6, "SSE-C", 1}, {3, "SSE-KMS", 2}};
+  for (size_t i = 0; i < want.size(); ++i) {
+    const ObjectInfo& v = all->versions[i];
+    Result<ObjectInfo> head = store_->Head(bucket_, "k", v.version_id);
+    ASSERT_TRUE(head.ok()) << head.status().ToString();
+    EXPECT_EQ(head->size, want[i].size) << i;
+    EXPECT_EQ(head->etag, v.etag) << i;
+    EXPECT_EQ(head->encryption_status, want[i].encryption) << i;
+    Result<ObjectAcl> acl = store_->GetObjectAcl(bucket_, "k", v.version_id);
+    ASSERT_TRUE(acl.ok()) << acl.status().ToString();
+    EXPECT_EQ(acl->grants.size(), want[i].grants) << i;
+  }
+  Result<ObjectAcl> oldest = store_->GetObjectAcl(bucket_, "k", all->versions[2].version_id);
+  ASSERT_TRUE(oldest.ok());
+  EXPECT_EQ(oldest->grants[0].type, "Group");
+  EXPECT_EQ(oldest->grants[0].uri, "http://acs.amazonaws.com/groups/global/AllUsers");
+  EXPECT_EQ(oldest->grants[0].permission, "READ");
+  EXPECT_EQ(oldest->grants[1].id, oldest->owner_id);
+  EXPECT_EQ(store_->Head(bucket_, "k")->size, 7);
+}
+
+TEST(S3XmlTest, ParsesAccessControlPolicyAndRejectsBrokenGrants) {
+  Result<ObjectAcl> acl = ParseAccessControlPolicy(
+      "<?xml version=\"1.0\"?><AccessControlPolicy xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+      "<Owner><ID>owner-id</ID></Owner><AccessControlList>"
+      "<Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"CanonicalUser\">"
+      "<ID>u1</ID><DisplayName>u</DisplayName></Grantee><Permission>WRITE_ACP</Permission></Grant>"
+      "<Grant><Grantee xmlns:x=\"http://www.w3.org/2001/XMLSchema-instance\" x:type=\"AmazonCustomerByEmail\">"
+      "<EmailAddress>a@b.c</EmailAddress></Grantee><Permission>READ</Permission></Grant>"
+      "</AccessControlList></AccessControlPolicy>");
+  ASSERT_TRUE(acl.ok()) << acl.status().ToString();
+  EXPECT_TRUE(acl->available);
+  EXPECT_EQ(acl->owner_id, "owner-id");
+  ASSERT_EQ(acl->grants.size(), 2u);
+  EXPECT_EQ(acl->grants[0].type, "CanonicalUser");
+  EXPECT_EQ(acl->grants[0].id, "u1");
+  EXPECT_EQ(acl->grants[0].permission, "WRITE_ACP");
+  EXPECT_EQ(acl->grants[1].type, "AmazonCustomerByEmail");
+  EXPECT_EQ(acl->grants[1].email, "a@b.c");
+
+  for (const char* broken :
+       {"<AccessControlPolicy><AccessControlList><Grant><Grantee><ID>x</ID></Grantee>"
+        "<Permission>READ</Permission></Grant></AccessControlList></AccessControlPolicy>",
+        "<Error><Code>AccessDenied</Code></Error>", "<AccessControlPolicy"}) {
+    EXPECT_EQ(ParseAccessControlPolicy(broken).status().code(), Code::kCorruption) << broken;
+  }
 }
 
 TEST_F(S3StoreTest, HeadReportsMetadataAndGetHonoursRanges) {

@@ -103,6 +103,22 @@ TEST_F(WrapperTest, RetryingStoreRidesOutSlowDown) {
   EXPECT_EQ(fault_->Calls(StoreOp::kList), 2);
 }
 
+TEST_F(WrapperTest, AclCallsAreForwardedCountedFaultedAndRetried) {
+  ASSERT_TRUE(fault_->Put("bkt", "k", "v").ok());
+  fault_->SlowDown(StoreOp::kGetObjectAcl, 2);
+  Result<store::ObjectAcl> acl = retrying_.GetObjectAcl("bkt", "k", "null");
+  ASSERT_TRUE(acl.ok()) << acl.status().ToString();
+  EXPECT_FALSE(acl->available);  // LocalStore has no ACLs
+  EXPECT_EQ(fault_->Calls(StoreOp::kGetObjectAcl), 3);
+  EXPECT_EQ(sleeps_.load(), 2);
+
+  fault_->FailKeysUnder("k", PermissionDenied("injected"));
+  EXPECT_EQ(retrying_.GetObjectAcl("bkt", "k").status().code(), Code::kPermissionDenied);
+  EXPECT_EQ(fault_->Calls(StoreOp::kGetObjectAcl), 4);
+  // Versioned HEADs reach the target with their version id.
+  EXPECT_EQ(retrying_.Head("bkt", "other", "v-1").status().code(), Code::kNotFound);
+}
+
 TEST_F(WrapperTest, RetryingStoreGivesUpAfterMaxAttempts) {
   fault_->SlowDown(StoreOp::kHead, 100);
   Result<store::ObjectInfo> head = retrying_.Head("bkt", "k");

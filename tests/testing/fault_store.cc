@@ -167,10 +167,18 @@ Result<store::VersionPage> FaultStore::ListVersions(std::string_view bucket,
   return page;
 }
 
-Result<store::ObjectInfo> FaultStore::Head(std::string_view bucket, std::string_view key) {
+Result<store::ObjectInfo> FaultStore::Head(std::string_view bucket, std::string_view key,
+                                           std::string_view version_id) {
   RETURN_IF_ERROR(OnCall(StoreOp::kHead, "head " + Url(bucket, key)));
   RETURN_IF_ERROR(KeyFault(key));
-  return StoreWrapper::Head(bucket, key);
+  return StoreWrapper::Head(bucket, key, version_id);
+}
+
+Result<store::ObjectAcl> FaultStore::GetObjectAcl(std::string_view bucket, std::string_view key,
+                                                  std::string_view version_id) {
+  RETURN_IF_ERROR(OnCall(StoreOp::kGetObjectAcl, "get acl " + Url(bucket, key)));
+  RETURN_IF_ERROR(KeyFault(key));
+  return StoreWrapper::GetObjectAcl(bucket, key, version_id);
 }
 
 Result<std::string> FaultStore::Get(std::string_view bucket, std::string_view key,

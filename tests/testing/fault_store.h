@@ -34,6 +34,7 @@ enum class StoreOp {
   kList,
   kListVersions,
   kHead,
+  kGetObjectAcl,
   kGet,
   kNewWriter,
   kDelete,
@@ -61,7 +62,10 @@ class FaultStore : public store::StoreWrapper {
   Result<store::ListPage> List(std::string_view bucket, const store::ListRequest& request) override;
   Result<store::VersionPage> ListVersions(std::string_view bucket,
                                           const store::VersionListRequest& request) override;
-  Result<store::ObjectInfo> Head(std::string_view bucket, std::string_view key) override;
+  Result<store::ObjectInfo> Head(std::string_view bucket, std::string_view key,
+                                 std::string_view version_id = {}) override;
+  Result<store::ObjectAcl> GetObjectAcl(std::string_view bucket, std::string_view key,
+                                        std::string_view version_id = {}) override;
   Result<std::string> Get(std::string_view bucket, std::string_view key,
                           store::ByteRange range = {}) override;
   Result<std::unique_ptr<store::ObjectWriter>> NewWriter(

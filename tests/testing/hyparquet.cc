@@ -15,4 +15,11 @@ Result<std::string> HyparquetMeta(const std::string& path) {
   return lines[0];
 }
 
+Result<std::string> HyparquetDigest(const std::string& path) {
+  ASSIGN_OR_RETURN(std::vector<std::string> lines,
+                   RunNodeScript("hyparquet_read.mjs", "hyparquet", {"digest", path}));
+  if (lines.size() != 1) return Internal("hyparquet digest: expected one line of output");
+  return lines[0];
+}
+
 }  // namespace stocktake::testing

@@ -19,4 +19,9 @@ Result<std::vector<std::string>> HyparquetRows(const std::string& path);
 // num_rows and per column codec, encodings and statistics.
 Result<std::string> HyparquetMeta(const std::string& path);
 
+// {"rows":N,"md5":"<hex>"}: MD5 over every row as a line of TAB-joined
+// cells (null \N, booleans true/false, integers decimal, timestamps epoch
+// millis, LF after each row), for exact comparisons of large files.
+Result<std::string> HyparquetDigest(const std::string& path);
+
 }  // namespace stocktake::testing

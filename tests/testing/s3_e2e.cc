@@ -8,6 +8,7 @@
 
 #include "base/time_util.h"
 #include "testing/duckdb.h"
+#include "testing/hyparquet.h"
 #include "testing/s3_oracle.h"
 
 namespace stocktake::testing {
@@ -143,8 +144,51 @@ void S3EndToEndTest::ExpectRowsEqualOracle(const FetchedReport& report,
   EXPECT_EQ(got, want);
 }
 
+std::string S3EndToEndTest::DuckDbSource(const FetchedReport& report) {
+  if (report.format != "Parquet") return ReadCsvSql(report);
+  std::string files;
+  for (const std::string& f : report.local_files) files += (files.empty() ? "" : ",") + SqlQuote(f);
+  return "read_parquet([" + files + "])";
+}
+
+std::string S3EndToEndTest::DuckDbKey(const FetchedReport& report) {
+  // CSV keys are URL-encoded with '+' for space (a literal '+' is %2B);
+  // Parquet keys are raw UTF-8.
+  return report.format == "Parquet" ? "key" : "url_decode(replace(key, '+', ' '))";
+}
+
+void S3EndToEndTest::ExpectHyparquetAgrees(const FetchedReport& report) {
+  ASSERT_EQ(report.format, "Parquet");
+  const auto size_at = std::find(report.columns.begin(), report.columns.end(), InventoryField::kSize);
+  std::vector<std::string> want, got;
+  for (const store::ObjectInfo& o : report.rows) {
+    want.push_back(o.key + "\x1f" + (size_at == report.columns.end() || o.is_delete_marker
+                                         ? std::string("null")
+                                         : std::to_string(o.size)));
+  }
+  simdjson::dom::parser parser;
+  for (const std::string& file : report.local_files) {
+    Result<std::vector<std::string>> rows = HyparquetRows(file);
+    ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+    for (const std::string& row : *rows) {
+      simdjson::dom::element doc;
+      std::string_view bucket, key, size = "null";
+      ASSERT_FALSE(parser.parse(row).get(doc) || doc.at(0).get_string().get(bucket) ||
+                   doc.at(1).get_string().get(key))
+          << row;
+      if (size_at != report.columns.end()) {
+        if (doc.at(static_cast<size_t>(size_at - report.columns.begin())).get_string().get(size)) {
+          size = "null";
+        }
+      }
+      got.push_back(std::string(key) + "\x1f" + std::string(size));
+    }
+  }
+  EXPECT_EQ(got, want) << "hyparquet rows differ from the report's (in file order)";
+}
+
 void S3EndToEndTest::ExpectDuckDbAgrees(const FetchedReport& report) {
-  const std::string from = ReadCsvSql(report);
+  const std::string from = DuckDbSource(report);
   int64_t sum = 0;
   std::vector<std::string> keys;
   for (const store::ObjectInfo& o : report.rows) {
@@ -161,7 +205,7 @@ void S3EndToEndTest::ExpectDuckDbAgrees(const FetchedReport& report) {
             "[\"" + std::to_string(keys.size()) + "\",\"" + std::to_string(sum) + "\"]");
   // Keys are URL-encoded with '+' for space; a literal '+' is %2B.
   Result<std::vector<std::string>> decoded =
-      DuckDbQuery("SELECT url_decode(replace(key, '+', ' ')) FROM " + from);
+      DuckDbQuery("SELECT " + DuckDbKey(report) + " FROM " + from);
   ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
   std::vector<std::string> duck_keys;
   for (const std::string& row : *decoded) duck_keys.push_back(FirstString(row));

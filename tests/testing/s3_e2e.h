@@ -22,6 +22,20 @@
 namespace stocktake::testing {
 
 class S3EndToEndTest : public ::testing::Test {
+ public:
+  // DuckDB reads the data files back: same count, sum(size) and decoded keys.
+  static void ExpectDuckDbAgrees(const FetchedReport& report);
+
+  // hyparquet (Parquet reports only) reads every data file: the same keys
+  // and sizes, in the same order, as the report's rows.
+  static void ExpectHyparquetAgrees(const FetchedReport& report);
+
+  // A DuckDB table expression over the report's downloaded data files:
+  // read_csv with the report's columns, or read_parquet.
+  static std::string DuckDbSource(const FetchedReport& report);
+  // The SQL expression of the decoded key in DuckDbSource's rows.
+  static std::string DuckDbKey(const FetchedReport& report);
+
  protected:
   void SetUp() override;
 
@@ -43,9 +57,6 @@ class S3EndToEndTest : public ::testing::Test {
   // (versions too when `versions`), field by field; rows in S3 key order.
   void ExpectRowsEqualOracle(const FetchedReport& report, const std::string& source_bucket,
                              bool versions);
-  // DuckDB reads the data files back: same count, sum(size) and decoded keys.
-  void ExpectDuckDbAgrees(const FetchedReport& report);
-
   S3TestServer* server_ = nullptr;
   std::unique_ptr<store::S3Store> store_;
   TempDir dir_;

@@ -92,13 +92,46 @@ Result<std::vector<store::ObjectInfo>> OracleList(const S3TestServer& server,
 }
 
 Status OraclePut(const S3TestServer& server, const std::string& bucket, const std::string& key,
-                 const std::string& body, const std::string& sse) {
+                 const std::string& body, const std::string& sse, const std::string& canned_acl) {
   std::vector<std::string> args = {"put", bucket, key, body};
   if (!sse.empty()) {
     args.push_back("--sse");
     args.push_back(sse);
   }
+  if (!canned_acl.empty()) {
+    args.push_back("--acl");
+    args.push_back(canned_acl);
+  }
   return RunOracle(server, args).status();
+}
+
+Result<std::vector<OracleAcl>> OracleAcls(const S3TestServer& server, const std::string& bucket,
+                                          bool versions) {
+  std::vector<std::string> args = {"acls", bucket};
+  if (versions) args.push_back("--versions");
+  ASSIGN_OR_RETURN(std::string out, RunOracle(server, args));
+  std::vector<OracleAcl> acls;
+  simdjson::dom::parser parser;
+  size_t pos = 0;
+  while (pos < out.size()) {
+    size_t end = out.find('\n', pos);
+    if (end == std::string::npos) end = out.size();
+    std::string_view line = std::string_view(out).substr(pos, end - pos);
+    pos = end + 1;
+    simdjson::dom::element doc;
+    if (parser.parse(line).get(doc) != simdjson::SUCCESS) {
+      return Corruption("s3_oracle.py acls: not JSON: " + std::string(line));
+    }
+    OracleAcl acl;
+    std::string_view text;
+    for (auto [name, field] : {std::pair{"key", &acl.key}, std::pair{"owner", &acl.owner},
+                               std::pair{"acl", &acl.acl_json},
+                               std::pair{"version_id", &acl.version_id}}) {
+      if (doc[name].get_string().get(text) == simdjson::SUCCESS) *field = std::string(text);
+    }
+    acls.push_back(std::move(acl));
+  }
+  return acls;
 }
 
 Status OracleDenyWrites(const S3TestServer& server, const std::string& bucket) {

@@ -22,9 +22,24 @@ Result<std::vector<store::ObjectInfo>> OracleList(const S3TestServer& server,
                                                   const std::string& bucket, bool versions);
 
 // PutObject through boto3; `sse` is "" (none), "kms:<key-id>" or "c"
-// (SSE-C with a fixed test key), which S3Store's writer cannot send.
+// (SSE-C with a fixed test key), which S3Store's writer cannot send;
+// `canned_acl` is "" (the default, private) or "public-read", ...
 Status OraclePut(const S3TestServer& server, const std::string& bucket, const std::string& key,
-                 const std::string& body, const std::string& sse = "");
+                 const std::string& body, const std::string& sse = "",
+                 const std::string& canned_acl = "");
+
+// One object's (or version's) ACL as boto3's get_object_acl gives it.
+struct OracleAcl {
+  std::string key;
+  std::string version_id;  // versions only ("null" for the null version)
+  std::string owner;       // canonical id
+  std::string acl_json;    // the spec §4 JSON: version, status, grants in server order
+};
+
+// get_object_acl of every current object (or every version that is not a
+// delete marker), in listing order.
+Result<std::vector<OracleAcl>> OracleAcls(const S3TestServer& server, const std::string& bucket,
+                                          bool versions);
 
 // Sets a bucket policy that denies every PutObject into `bucket`.
 Status OracleDenyWrites(const S3TestServer& server, const std::string& bucket);

@@ -3,13 +3,18 @@
 
   s3_oracle.py --endpoint-url URL list BUCKET            # current objects
   s3_oracle.py --endpoint-url URL list-versions BUCKET   # versions + delete markers
-  s3_oracle.py --endpoint-url URL put BUCKET KEY BODY [--sse kms:KEYID | --sse c]
+  s3_oracle.py --endpoint-url URL put BUCKET KEY BODY [--sse kms:KEYID | --sse c] [--acl CANNED]
+  s3_oracle.py --endpoint-url URL acls BUCKET [--versions]   # get_object_acl of each object
   s3_oracle.py --endpoint-url URL deny-writes BUCKET     # bucket policy: Deny s3:PutObject
 
 `list` and `list-versions` print one JSON object per line (ASCII-escaped):
 key, size, etag (no quotes), last_modified (ISO 8601 UTC with milliseconds,
 as inventory reports write it), storage_class; versions add version_id,
 is_latest and is_delete_marker (delete markers carry no size/etag/class).
+`acls` prints, per object (or version; delete markers have no ACL): key,
+version_id (with --versions), owner (canonical id) and acl, the inventory
+ACL JSON of the spec (version, status, grants in the server's order,
+compact separators) built from get_object_acl's answer.
 Credentials and region come from the usual AWS environment variables.
 """
 import argparse
@@ -52,6 +57,32 @@ def list_versions(s3, bucket):
                    "is_delete_marker": True}
 
 
+def acl_json(response):
+    grants = []
+    for g in response.get("Grants", []):
+        grantee = g["Grantee"]
+        if grantee["Type"] == "Group":
+            grants.append({"uri": grantee["URI"], "permission": g["Permission"], "type": "Group"})
+        else:
+            grants.append({"canonicalId": grantee["ID"], "permission": g["Permission"],
+                           "type": "CanonicalUser"})
+    return json.dumps({"version": "2022-11-10", "status": "AVAILABLE", "grants": grants},
+                      separators=(",", ":"))
+
+
+def acls(s3, bucket, versions):
+    entries = list_versions(s3, bucket) if versions else list_current(s3, bucket)
+    for e in entries:
+        if e.get("is_delete_marker"):
+            continue
+        extra = {"VersionId": e["version_id"]} if versions else {}
+        r = s3.get_object_acl(Bucket=bucket, Key=e["key"], **extra)
+        line = {"key": e["key"], "owner": r["Owner"]["ID"], "acl": acl_json(r)}
+        if versions:
+            line["version_id"] = e["version_id"]
+        print(json.dumps(line, ensure_ascii=True))
+
+
 def put(s3, args):
     extra = {}
     if args.sse and args.sse.startswith("kms:"):
@@ -60,6 +91,8 @@ def put(s3, args):
         extra = {"SSECustomerAlgorithm": "AES256", "SSECustomerKey": "k" * 32}
     elif args.sse:
         sys.exit("unknown --sse " + args.sse)
+    if args.acl:
+        extra["ACL"] = args.acl
     s3.put_object(Bucket=args.bucket, Key=args.key, Body=args.body.encode(), **extra)
 
 
@@ -81,10 +114,16 @@ def main():
     p.add_argument("key")
     p.add_argument("body")
     p.add_argument("--sse")
+    p.add_argument("--acl")
+    sub.add_parser("acls").add_argument("bucket")
+    sub.choices["acls"].add_argument("--versions", action="store_true")
     args = parser.parse_args()
     s3 = boto3.client("s3", endpoint_url=args.endpoint_url)
     if args.command == "put":
         put(s3, args)
+        return
+    if args.command == "acls":
+        acls(s3, args.bucket, args.versions)
         return
     if args.command == "deny-writes":
         deny_writes(s3, args.bucket)

@@ -1,0 +1,263 @@
+#include "inventory/parallel_lister.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <list>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "inventory/key_split.h"
+
+namespace stocktake::inventory {
+namespace {
+
+using store::ObjectInfo;
+
+// Where a range's next page starts.
+struct Cursor {
+  std::string start_after;  // objects: first page; versions: key-marker
+  std::string token;        // objects: continuation token; versions: version-id-marker
+};
+
+struct Range {
+  Cursor cursor;
+  std::optional<std::string> end;  // last key that belongs here; nullopt = no bound
+  std::deque<std::vector<ObjectInfo>> pages;  // listed, waiting to be emitted
+  bool done = false;    // nothing more to list (pages may remain)
+  bool active = false;  // a worker lists it
+};
+
+struct Page {
+  std::vector<ObjectInfo> objects;
+  bool more = false;  // the listing continues past this page
+  Cursor next;
+};
+
+class Lister {
+ public:
+  Lister(store::ObjectStore* store, const ParallelListOptions& options)
+      : store_(store),
+        options_(options),
+        limit_(std::max(1, options.concurrency)),
+        allowed_(limit_),
+        cap_(options.max_buffered_pages > 0 ? options.max_buffered_pages
+                                            : std::max(8, 4 * limit_)),
+        upper_(PrefixEnd(options.prefix)) {
+    ranges_.emplace_back();
+    stats_.min_concurrency = allowed_;
+    if (options_.throttle_events) throttle_seen_ = options_.throttle_events();
+  }
+
+  Status Run(const std::function<bool(std::vector<ObjectInfo>&&)>& emit, ParallelListStats* stats) {
+    std::vector<std::thread> workers;
+    for (int i = 0; i < limit_; ++i) workers.emplace_back([this] { Work(); });
+    Status st = Emit(emit);
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    for (std::thread& t : workers) t.join();
+    if (stats) *stats = stats_;
+    return st;
+  }
+
+ private:
+  Result<Page> Fetch(const Cursor& from) {
+    Page page;
+    if (options_.versions) {
+      store::VersionListRequest req;
+      req.prefix = options_.prefix;
+      req.key_marker = from.start_after;
+      req.version_id_marker = from.token;
+      req.max_keys = options_.page_size;
+      ASSIGN_OR_RETURN(store::VersionPage got, store_->ListVersions(options_.bucket, req));
+      page.objects = std::move(got.versions);
+      page.more = got.truncated;
+      page.next = {std::move(got.next_key_marker), std::move(got.next_version_id_marker)};
+      return page;
+    }
+    store::ListRequest req;
+    req.prefix = options_.prefix;
+    req.start_after = from.start_after;
+    req.continuation_token = from.token;
+    req.max_keys = options_.page_size;
+    req.fetch_etag = options_.fetch_etag;
+    req.fetch_owner = options_.fetch_owner;
+    ASSIGN_OR_RETURN(store::ListPage got, store_->List(options_.bucket, req));
+    page.objects = std::move(got.objects);
+    page.more = !got.next_token.empty();
+    page.next = {from.start_after, std::move(got.next_token)};
+    return page;
+  }
+
+  // The first range nobody lists that a worker may take now, or end().
+  std::list<Range>::iterator Takeable() {
+    if (active_ >= allowed_) return ranges_.end();
+    for (auto it = ranges_.begin(); it != ranges_.end(); ++it) {
+      if (it->done || it->active) continue;
+      // Past the buffer cap only the first range (the one being emitted)
+      // may be listed, so memory stays bounded and emission never starves.
+      if (it != ranges_.begin() && buffered_ >= cap_) return ranges_.end();
+      return it;
+    }
+    return ranges_.end();
+  }
+
+  bool AllListed() const {
+    return std::all_of(ranges_.begin(), ranges_.end(), [](const Range& r) { return r.done; });
+  }
+
+  void Work() {
+    std::unique_lock lock(mu_);
+    for (;;) {
+      cv_.wait(lock, [&] { return stop_ || AllListed() || Takeable() != ranges_.end(); });
+      if (stop_ || AllListed()) return;
+      auto range = Takeable();
+      range->active = true;
+      ++active_;
+      ListRange(range, &lock);
+      range->active = false;
+      --active_;
+      cv_.notify_all();
+    }
+  }
+
+  // Lists `range` page by page until it is done, parked or the run stops.
+  void ListRange(std::list<Range>::iterator range, std::unique_lock<std::mutex>* lock) {
+    while (!stop_) {
+      const Cursor from = range->cursor;
+      const std::optional<std::string> end = range->end;
+      ++stats_.list_calls;
+      lock->unlock();
+      Result<Page> page = Fetch(from);
+      bool past_end = false;
+      std::string last_key;
+      Status st = page.status();
+      if (st.ok()) {
+        if (!page->objects.empty()) last_key = page->objects.back().key;
+        if (end) {
+          auto cut = std::find_if(page->objects.begin(), page->objects.end(),
+                                  [&](const ObjectInfo& o) { return o.key > *end; });
+          past_end = cut != page->objects.end();
+          page->objects.erase(cut, page->objects.end());
+        }
+        if (options_.on_page && !page->objects.empty()) st = options_.on_page(&page->objects);
+      }
+      lock->lock();
+      AdaptToThrottling();
+      if (!st.ok()) {
+        if (error_.ok()) error_ = st;
+        stop_ = true;
+        return;
+      }
+      if (!page->objects.empty()) {
+        range->pages.push_back(std::move(page->objects));
+        ++buffered_;
+      }
+      cv_.notify_all();
+      if (past_end || !page->more) {
+        range->done = true;
+        return;
+      }
+      range->cursor = std::move(page->next);
+      // Only this worker moves this range's end, so the page's trim stands.
+      if (!last_key.empty()) MaybeSplit(range, last_key);
+      const bool first = range == ranges_.begin();
+      if (active_ > allowed_ || (!first && buffered_ >= cap_)) return;  // park
+    }
+  }
+
+  // Gives the rest of `range` beyond a split key to an idle worker.
+  void MaybeSplit(std::list<Range>::iterator range, const std::string& last_key) {
+    if (active_ >= allowed_ || buffered_ >= cap_) return;
+    for (const Range& r : ranges_) {
+      if (!r.done && !r.active) return;  // work is already waiting
+    }
+    std::optional<std::string_view> upper;
+    if (range->end) {
+      upper = *range->end;
+    } else if (upper_) {
+      upper = *upper_;
+    }
+    std::optional<std::string> split = SplitKeyBetween(last_key, upper);
+    if (!split || (range->end && *split >= *range->end)) return;
+    Range tail;
+    tail.cursor.start_after = *split;
+    tail.end = range->end;
+    range->end = std::move(*split);
+    ranges_.insert(std::next(range), std::move(tail));
+    ++stats_.splits;
+  }
+
+  void AdaptToThrottling() {
+    if (!options_.throttle_events) return;
+    const int64_t now = options_.throttle_events();
+    if (now > throttle_seen_) {
+      throttle_seen_ = now;
+      allowed_ = std::max(1, allowed_ / 2);
+      clean_pages_ = 0;
+      ++stats_.backoffs;
+      stats_.min_concurrency = std::min(stats_.min_concurrency, allowed_);
+    } else if (allowed_ < limit_ && ++clean_pages_ >= 4 * allowed_) {
+      ++allowed_;
+      clean_pages_ = 0;
+      cv_.notify_all();
+    }
+  }
+
+  // Hands pages to `emit` in range order until every range is emitted.
+  Status Emit(const std::function<bool(std::vector<ObjectInfo>&&)>& emit) {
+    std::unique_lock lock(mu_);
+    for (;;) {
+      cv_.wait(lock, [&] {
+        return stop_ || ranges_.empty() || !ranges_.front().pages.empty() || ranges_.front().done;
+      });
+      if (stop_) return error_;
+      if (ranges_.empty()) return Status::OK();
+      Range& head = ranges_.front();
+      if (!head.pages.empty()) {
+        std::vector<ObjectInfo> page = std::move(head.pages.front());
+        head.pages.pop_front();
+        --buffered_;
+        cv_.notify_all();
+        lock.unlock();
+        const bool more = emit(std::move(page));
+        lock.lock();
+        if (!more) return Cancelled("listing stopped");
+      } else {
+        ranges_.pop_front();  // done and fully emitted
+      }
+    }
+  }
+
+  store::ObjectStore* const store_;
+  const ParallelListOptions& options_;
+  const int limit_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int allowed_;      // concurrent listing calls allowed now (AIMD)
+  const int cap_;    // buffered pages beyond which only the first range is listed
+  const std::optional<std::string> upper_;  // no key of the prefix reaches it
+  std::list<Range> ranges_;  // disjoint, in key order
+  int active_ = 0;
+  int buffered_ = 0;
+  bool stop_ = false;
+  Status error_;
+  int64_t throttle_seen_ = 0;
+  int clean_pages_ = 0;
+  ParallelListStats stats_;
+};
+
+}  // namespace
+
+Status ParallelList(store::ObjectStore* store, const ParallelListOptions& options,
+                    const std::function<bool(std::vector<ObjectInfo>&&)>& emit,
+                    ParallelListStats* stats) {
+  Lister lister(store, options);
+  return lister.Run(emit, stats);
+}
+
+}  // namespace stocktake::inventory

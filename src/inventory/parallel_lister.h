@@ -1,0 +1,66 @@
+// ParallelList: lists one bucket — its current objects (ListObjectsV2) or
+// every version (ListObjectVersions) — with several listing calls in
+// flight, and hands the pages on in S3 key order, as one sequential
+// listing would.
+//
+// The key space is a chain of ranges (start, end]; the first covers it
+// all. Workers take the lowest range nobody lists, page through it from
+// its cursor, and drop keys past its end. When a worker finishes a page
+// while another worker is idle, the rest of its range is split at a key
+// halfway to the range's end (key_split.h): start-after probes that home
+// in on where the keys are, and dense ranges are split again and again
+// (work stealing). Pages wait in their range until every range before it
+// is emitted; a cap on buffered pages bounds memory: past it, workers
+// stop taking ranges other than the first and park the one they list.
+//
+// Throttling: the store's retry layer (RetryingStore) is the only retry
+// loop. The lister reads its count of throttled attempts after every page;
+// on an increase it halves the number of concurrent calls (down to one),
+// and adds one back after a run of pages without throttling (AIMD).
+//
+// Errors: the first failed call (after the store's own retries) stops the
+// listing and is returned; `emit` returning false stops it with Cancelled.
+// `store` must be thread-safe and outlive the call; `emit` runs on the
+// calling thread, `on_page` on worker threads.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "store/object_store.h"
+
+namespace stocktake::inventory {
+
+struct ParallelListOptions {
+  std::string bucket;
+  std::string prefix;
+  bool versions = false;  // ListObjectVersions instead of ListObjectsV2
+  int page_size = 1000;
+  bool fetch_etag = true;
+  bool fetch_owner = false;
+  int concurrency = 16;        // listing calls in flight at most (>= 1)
+  int max_buffered_pages = 0;  // 0 = 4 x concurrency (at least 8)
+  // Throttled attempts the store has seen so far (monotonic), or nullptr.
+  std::function<int64_t()> throttle_events;
+  // Runs on each page (in key order within the page) before it is queued,
+  // e.g. to HEAD its objects; an error stops the listing.
+  std::function<Status(std::vector<store::ObjectInfo>*)> on_page;
+};
+
+struct ParallelListStats {
+  int64_t list_calls = 0;
+  int64_t splits = 0;       // ranges split off
+  int64_t backoffs = 0;     // concurrency reductions after throttling
+  int min_concurrency = 0;  // lowest concurrency reached
+};
+
+// Lists per `options` and calls emit(page) for each non-empty page, pages
+// in S3 key order (versions: key order, newest first within a key).
+Status ParallelList(store::ObjectStore* store, const ParallelListOptions& options,
+                    const std::function<bool(std::vector<store::ObjectInfo>&&)>& emit,
+                    ParallelListStats* stats = nullptr);
+
+}  // namespace stocktake::inventory

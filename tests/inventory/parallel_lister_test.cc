@@ -1,0 +1,170 @@
+// ParallelList over a LocalStore (through FaultStore and RetryingStore):
+// every concurrency gives the sequential listing's keys in the same order,
+// dense ranges are split, failures and a stopping consumer end the run,
+// and throttling lowers the concurrency.
+#include "inventory/parallel_lister.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+#include "store/local_store.h"
+#include "store/retrying_store.h"
+#include "testing/fault_store.h"
+#include "testing/temp_dir.h"
+
+namespace stocktake::inventory {
+namespace {
+
+using testing::FaultStore;
+using testing::StoreOp;
+
+class ParallelListerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store::LocalStoreOptions options;
+    options.root = dir_.path();
+    auto local = store::LocalStore::Open(options);
+    ASSERT_TRUE(local.ok()) << local.status().ToString();
+    local_ = std::shared_ptr<store::ObjectStore>(std::move(local).value());
+    fault_ = std::make_shared<FaultStore>(local_);
+    ASSERT_TRUE(local_->CreateBucket("bkt").ok());
+    // Clustered keys (most under two prefixes), S3-order traps and UTF-8.
+    for (int i = 0; i < 1500; ++i) keys_.push_back("logs/2024/" + std::to_string(i * 7 % 1009) + "-" + std::to_string(i));
+    for (int i = 0; i < 400; ++i) keys_.push_back("img/\xC3\xA9t\xC3\xA9/" + std::to_string(i));
+    for (std::string k : {"a-b", "a/b", "a0", "z", "~tilde", "\xF0\x9F\x98\x80"}) keys_.push_back(k);
+    for (const std::string& k : keys_) {
+      Status st = local_->Put("bkt", k, k.substr(0, k.size() % 5));
+      ASSERT_TRUE(st.ok()) << st.ToString();
+    }
+    std::sort(keys_.begin(), keys_.end());
+  }
+
+  std::vector<std::string> List(ParallelListOptions options, ParallelListStats* stats = nullptr,
+                                Status* status = nullptr, store::ObjectStore* via = nullptr) {
+    options.bucket = "bkt";
+    std::vector<std::string> keys;
+    Status st = ParallelList(via ? via : fault_.get(), options,
+                             [&](std::vector<store::ObjectInfo>&& page) {
+                               EXPECT_FALSE(page.empty());
+                               for (const auto& o : page) keys.push_back(o.key);
+                               return true;
+                             },
+                             stats);
+    if (status) {
+      *status = st;
+    } else {
+      EXPECT_TRUE(st.ok()) << st.ToString();
+    }
+    return keys;
+  }
+
+  testing::TempDir dir_;
+  std::shared_ptr<store::ObjectStore> local_;
+  std::shared_ptr<FaultStore> fault_;
+  std::vector<std::string> keys_;
+};
+
+TEST_F(ParallelListerTest, EveryConcurrencyGivesTheSequentialListing) {
+  for (int concurrency : {1, 2, 16, 64}) {
+    ParallelListOptions options;
+    options.page_size = 37;
+    options.concurrency = concurrency;
+    ParallelListStats stats;
+    EXPECT_EQ(List(options, &stats), keys_) << concurrency;
+    if (concurrency == 1) {
+      EXPECT_EQ(stats.splits, 0);
+    } else {
+      EXPECT_GT(stats.splits, 0) << concurrency;
+    }
+  }
+}
+
+TEST_F(ParallelListerTest, VersionsAndPrefixesListLikeTheSequentialListing) {
+  ParallelListOptions options;
+  options.page_size = 10;
+  options.concurrency = 8;
+  options.prefix = "img/";
+  std::vector<std::string> want;
+  for (const std::string& k : keys_) {
+    if (k.rfind("img/", 0) == 0) want.push_back(k);
+  }
+  EXPECT_EQ(List(options), want);
+  options.versions = true;
+  options.prefix = "";
+  EXPECT_EQ(List(options), keys_);
+}
+
+TEST_F(ParallelListerTest, SmallBufferCapStillListsEverythingInOrder) {
+  ParallelListOptions options;
+  options.page_size = 5;
+  options.concurrency = 16;
+  options.max_buffered_pages = 2;
+  EXPECT_EQ(List(options), keys_);
+}
+
+TEST_F(ParallelListerTest, PagesAreEnrichedBeforeTheyAreEmitted) {
+  ParallelListOptions options;
+  options.page_size = 50;
+  options.concurrency = 8;
+  options.on_page = [](std::vector<store::ObjectInfo>* page) {
+    for (auto& o : *page) o.storage_class = "SEEN:" + o.key;
+    return Status::OK();
+  };
+  options.bucket = "bkt";
+  int64_t rows = 0;
+  Status st = ParallelList(fault_.get(), options, [&](std::vector<store::ObjectInfo>&& page) {
+    for (const auto& o : page) {
+      EXPECT_EQ(o.storage_class, "SEEN:" + o.key);
+      ++rows;
+    }
+    return true;
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(rows, static_cast<int64_t>(keys_.size()));
+}
+
+TEST_F(ParallelListerTest, AFailedCallStopsTheListingWithItsError) {
+  fault_->FailNthCall(StoreOp::kList, 7, PermissionDenied("list: injected"));
+  ParallelListOptions options;
+  options.page_size = 20;
+  options.concurrency = 16;
+  Status st;
+  List(options, nullptr, &st);
+  EXPECT_EQ(st.code(), Code::kPermissionDenied);
+  EXPECT_EQ(st.message(), "list: injected");
+}
+
+TEST_F(ParallelListerTest, AConsumerThatStopsEndsTheRunCancelled) {
+  ParallelListOptions options;
+  options.bucket = "bkt";
+  options.page_size = 10;
+  options.concurrency = 16;
+  int pages = 0;
+  Status st = ParallelList(fault_.get(), options,
+                           [&](std::vector<store::ObjectInfo>&&) { return ++pages < 3; });
+  EXPECT_EQ(st.code(), Code::kCancelled);
+  EXPECT_EQ(pages, 3);
+}
+
+TEST_F(ParallelListerTest, ThrottlingHalvesTheConcurrencyAndTheListingStaysExact) {
+  RetryOptions retry;
+  retry.max_attempts = 16;  // all 12 SlowDowns may hit one call
+  std::atomic<int> sleeps{0};
+  auto retrying = std::make_shared<store::RetryingStore>(
+      fault_, RetryPolicy(retry, [&](int64_t) { ++sleeps; }));
+  fault_->SlowDown(StoreOp::kList, 12);
+  ParallelListOptions options;
+  options.page_size = 25;
+  options.concurrency = 32;
+  options.throttle_events = [&] { return retrying->throttled(); };
+  ParallelListStats stats;
+  EXPECT_EQ(List(options, &stats, nullptr, retrying.get()), keys_);
+  EXPECT_EQ(retrying->throttled(), 12);
+  EXPECT_GT(stats.backoffs, 0);
+  EXPECT_LT(stats.min_concurrency, 32);
+  EXPECT_EQ(sleeps.load(), 12);
+}
+
+}  // namespace
+}  // namespace stocktake::inventory
