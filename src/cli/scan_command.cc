@@ -7,6 +7,7 @@
 
 #include "base/inventory_field.h"
 #include "cli/commands.h"
+#include "cli/notify_options.h"
 #include "cli/progress.h"
 #include "cli/report_runner.h"
 #include "cli/state.h"
@@ -28,6 +29,7 @@ struct ScanFlags {
   std::string dest_account;
   int64_t max_file_size = 512LL << 20;
   StoreFlags store;
+  NotifyFlags notify;
 };
 
 // A local SOURCE or DEST must be a folder (or, for DEST, not exist yet):
@@ -74,6 +76,9 @@ Status RunScan(const ScanFlags& flags, const GlobalFlags& globals) {
 
   StoreFlags store_flags = flags.store;
   ASSIGN_OR_RETURN(store_flags.etag_cache_dir, StateDir(globals));
+  // Before anything is written: a bad --notify-* flag must leave no trace.
+  ASSIGN_OR_RETURN(std::unique_ptr<notify::Notifier> notifier,
+                   StartNotifier(flags.notify, store_flags.etag_cache_dir));
   RETURN_IF_ERROR(CheckLocalFolder(src, "scan source " + flags.source));
   Result<OpenedStore> source_store = OpenLocationStore(src, store_flags);
   RETURN_IF_ERROR(source_store.status().WithContext("scan source " + flags.source));
@@ -108,7 +113,9 @@ Status RunScan(const ScanFlags& flags, const GlobalFlags& globals) {
     return result.status();
   }
   PrintReportResult(req, *result);
-  return Status::OK();
+  Status announced = AnnounceReport(notifier.get(), req, *result, flags.store.region);
+  FinishNotifications(notifier.get(), flags.notify);
+  return announced;
 }
 
 }  // namespace
@@ -132,6 +139,7 @@ void RegisterScan(CLI::App* app, GlobalFlags* globals, Action* action) {
   cmd->add_option("--dest-account", flags->dest_account, "destination account id (informational)");
   cmd->add_option("--max-file-size", flags->max_file_size, "start a new data file past this many bytes");
   AddStoreFlags(cmd, &flags->store);
+  AddNotifyFlags(cmd, &flags->notify, /*one_off=*/true);
   cmd->callback([flags, globals, action] {
     *action = [flags, globals] { return RunScan(*flags, *globals); };
   });
