@@ -128,7 +128,7 @@ TEST(OutboxTest, RetryReschedulesAndFailKeepsTheEventVisible) {
   EXPECT_EQ((*list)[0].last_error, "HTTP 404");
   EXPECT_EQ((*list)[1].target, kB);
   EXPECT_EQ((*list)[1].state, DeliveryState::kPending);
-  EXPECT_EQ(*outbox->Targets(), (std::vector<std::string>{kA, kB}));
+  EXPECT_EQ(*outbox->Targets(), (std::vector<std::string>{kB, kA}));  // sorted
 
   // Requeue makes the failed delivery due now with a fresh budget.
   Result<int> requeued = outbox->Requeue({kA});

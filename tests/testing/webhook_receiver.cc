@@ -40,6 +40,11 @@ std::unique_ptr<WebhookReceiver> WebhookReceiver::Start(int port) {
   }
   // bind_to_port already listens: connections queue until the loop runs.
   receiver->thread_ = std::thread([self] { self->server_->listen_after_bind(); });
+  // httplib's stop() is a no-op until the loop runs: wait for it, bounded,
+  // so an immediate Stop() cannot leave the thread listening forever.
+  for (int i = 0; i < 1000 && !receiver->server_->is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   return receiver;
 }
 
