@@ -74,12 +74,14 @@ Result<int64_t> Notifier::Drain(int64_t timeout_ms) {
 
 void Notifier::Shutdown() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     stopping_ = true;
+    wake_.notify_all();
+    progress_.notify_all();
+    progress_.wait_for(lock, std::chrono::milliseconds(options_.shutdown_grace_ms),
+                       [&] { return in_flight_ == 0; });
   }
   for (const std::unique_ptr<Target>& target : targets_) target->Cancel();
-  wake_.notify_all();
-  progress_.notify_all();
   for (std::thread& thread : threads_) {
     if (thread.joinable()) thread.join();
   }
@@ -113,6 +115,21 @@ void Notifier::Run(Target* target) {
 }
 
 bool Notifier::DeliverOne(Target* target) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_) return false;
+    ++in_flight_;  // before the claim, so Shutdown's grace covers it
+  }
+  const bool attempted = ClaimAndAttempt(target);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    --in_flight_;
+  }
+  progress_.notify_all();
+  return attempted;
+}
+
+bool Notifier::ClaimAndAttempt(Target* target) {
   const std::string& spec = target->spec();
   Result<std::optional<Delivery>> claimed =
       outbox_->Claim(spec, options_.clock->NowMillis(), options_.lease_ms);
@@ -146,7 +163,6 @@ bool Notifier::DeliverOne(Target* target) {
     }
   }
   if (!recorded.ok()) Log(recorded.message());
-  progress_.notify_all();
   return true;
 }
 

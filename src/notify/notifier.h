@@ -14,8 +14,9 @@
 // Pending deliveries left by an earlier process (same state folder, same
 // target spec) are delivered when a Notifier for that target starts.
 //
-// Thread-safe. Shutdown() (also run by the destructor) cancels attempts in
-// flight and joins the threads; undelivered events stay in the outbox.
+// Thread-safe. Shutdown() (also run by the destructor) stops claiming,
+// gives attempts in flight a short grace period, cancels what is left and
+// joins the threads; undelivered events stay in the outbox.
 #pragma once
 
 #include <condition_variable>
@@ -47,6 +48,9 @@ struct NotifierOptions {
   int64_t lease_ms = 120000;
   // How often an idle thread looks for deliveries added by other processes.
   int64_t idle_poll_ms = 2000;
+  // Shutdown lets attempts in flight finish this long before cancelling
+  // them (a cancelled attempt the target did receive is sent again later).
+  int64_t shutdown_grace_ms = 2000;
   // Receives one line per delivery given up (and outbox errors); may be
   // called from any delivery thread. Empty: silent.
   std::function<void(const std::string&)> log;
@@ -73,7 +77,8 @@ class Notifier {
   // pending.
   Result<int64_t> Drain(int64_t timeout_ms);
 
-  // Stops the threads (cancelling attempts in flight); idempotent.
+  // Stops the threads (attempts in flight get options.shutdown_grace_ms,
+  // then are cancelled); idempotent.
   void Shutdown();
 
   Outbox* outbox() { return outbox_.get(); }
@@ -83,8 +88,10 @@ class Notifier {
   Notifier(std::unique_ptr<Outbox> outbox, std::vector<std::unique_ptr<Target>> targets,
            NotifierOptions options);
   void Run(Target* target);
-  // One claim-and-attempt; false when nothing was due.
+  // One claim-and-attempt, counted in in_flight_; false when nothing was
+  // due or shutting down.
   bool DeliverOne(Target* target);
+  bool ClaimAndAttempt(Target* target);
   void WaitForWork(Target* target);
   void Log(const std::string& line) const;
 
@@ -98,6 +105,7 @@ class Notifier {
   std::condition_variable wake_;      // new work or shutdown
   std::condition_variable progress_;  // a delivery finished (for Drain)
   uint64_t generation_ = 0;           // bumped by Publish
+  int in_flight_ = 0;                 // claimed deliveries being attempted
   bool stopping_ = false;
 };
 
