@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-#include "base/clock.h"
 #include "cli/commands.h"
 #include "notify/report_event.h"
 #include "notify/target.h"
@@ -69,9 +68,7 @@ Status AnnounceReport(notify::Notifier* notifier, const inventory::ReportSpec& s
   object.configuration_id = spec.config_id;
   object.region = region;
   object.owner_id = spec.destination_account_id;
-  Result<notify::ReportEvent> event = notify::MakeReportEvent(object, *Clock::Real());
-  if (event.ok()) return notifier->Publish(*event).WithContext("report written, but");
-  return event.status().WithContext("report written, but");
+  return notifier->Announce(object).WithContext("report written, but");
 }
 
 void FinishNotifications(notify::Notifier* notifier, const NotifyFlags& flags) {

@@ -56,6 +56,11 @@ Status Notifier::Publish(const ReportEvent& event) {
   return Status::OK();
 }
 
+Status Notifier::Announce(const ReportObject& object) {
+  ASSIGN_OR_RETURN(ReportEvent event, MakeReportEvent(object, *options_.clock));
+  return Publish(event);
+}
+
 Result<int64_t> Notifier::Drain(int64_t timeout_ms) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   const std::vector<std::string> specs = target_specs();

@@ -72,6 +72,11 @@ class Notifier {
   // Shutdown. An event id already stored is not added twice.
   Status Publish(const ReportEvent& event);
 
+  // MakeReportEvent(object, clock) then Publish: the one call a report
+  // runner needs once manifest.checksum (OBS: manifest.json) is written.
+  // Fails with the HEAD error ("announce <url>: ...") or Publish's.
+  Status Announce(const ReportObject& object);
+
   // Waits until no delivery to this notifier's targets is pending (all
   // acknowledged or failed) or `timeout_ms` passes. Returns the number still
   // pending.

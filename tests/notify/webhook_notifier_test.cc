@@ -8,7 +8,9 @@
 #include <chrono>
 #include <set>
 
+#include "base/hash.h"
 #include "notify_test_util.h"
+#include "store/local_store.h"
 #include "testing/s3_event.h"
 #include "testing/temp_dir.h"
 #include "testing/webhook_receiver.h"
@@ -221,6 +223,41 @@ TEST(WebhookNotifierTest, ManyPublishersFromManyThreads) {
   std::set<std::string> ids;
   for (const auto& r : received) ids.insert(r.event_id);
   EXPECT_EQ(ids.size(), 40u);
+}
+
+TEST(WebhookNotifierTest, AnnounceHeadsTheObjectAndPublishesIt) {
+  testing::TempDir dir;
+  const std::string content = "00112233445566778899aabbccddeeff\n";
+  testing::WriteFile(dir.Sub("root/dst/inv/src/cfg/2024-01-01T00-00Z/manifest.checksum"),
+                     content);
+  store::LocalStoreOptions store_options;
+  store_options.root = dir.Sub("root");
+  auto store = store::LocalStore::Open(store_options);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto receiver = WebhookReceiver::Start();
+  ASSERT_NE(receiver, nullptr);
+  auto notifier = StartNotifier(dir.Sub("state"), {WebhookSpec(receiver->url())});
+  ReportObject object;
+  object.destination = store->get();
+  object.bucket = "dst";
+  object.key = "inv/src/cfg/2024-01-01T00-00Z/manifest.checksum";
+  object.configuration_id = "cfg";
+  object.region = "ap-south-1";
+  ASSERT_TRUE(notifier->Announce(object).ok());
+  ASSERT_EQ(*notifier->Drain(10000), 0);
+  auto received = receiver->Received();
+  ASSERT_EQ(received.size(), 1u);
+  Result<testing::ParsedS3Event> ev = testing::ParseS3Event(received[0].body);
+  ASSERT_TRUE(ev.ok()) << ev.status().ToString();
+  EXPECT_EQ(ev->size, static_cast<int64_t>(content.size()));
+  EXPECT_EQ(ev->etag, Md5Hex(content));
+  EXPECT_EQ(ev->aws_region, "ap-south-1");
+  EXPECT_EQ(ev->key, object.key);
+
+  object.key = "inv/src/cfg/missing/manifest.checksum";
+  Status missing = notifier->Announce(object);
+  EXPECT_EQ(missing.code(), Code::kNotFound) << missing.ToString();
+  EXPECT_EQ(*notifier->outbox()->CountEvents(), 0);
 }
 
 TEST(WebhookTargetTest, RejectsMalformedSpecs) {
