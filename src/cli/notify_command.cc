@@ -4,7 +4,6 @@
 // delivers them to the targets they were queued for, and exits — non-zero
 // (Unavailable) when some are still undelivered after --wait seconds.
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 
 #include "base/time_util.h"
@@ -74,8 +73,7 @@ Status Flush(const NotifyCommandFlags& flags, const GlobalFlags& globals) {
   }
   std::vector<std::string> usable;
   for (const auto& target : targets) usable.push_back(target->spec());
-  ASSIGN_OR_RETURN(int64_t before_pending,
-                   outbox->Count(notify::DeliveryState::kPending, usable));
+  ASSIGN_OR_RETURN(int64_t before_pending, outbox->Count(notify::DeliveryState::kPending, usable));
   ASSIGN_OR_RETURN(int64_t before_failed, outbox->Count(notify::DeliveryState::kFailed, usable));
   RETURN_IF_ERROR(outbox->Requeue(usable).status());
   notify::NotifierOptions options;
@@ -106,8 +104,8 @@ void RegisterNotify(CLI::App* app, GlobalFlags* globals, Action* action) {
   cmd->require_subcommand(1);
   CLI::App* status = cmd->add_subcommand("status", "list event deliveries pending or failed");
   status->callback([globals, action] { *action = [globals] { return ShowStatus(*globals); }; });
-  CLI::App* flush = cmd->add_subcommand(
-      "flush", "deliver every pending or failed event now, then exit");
+  CLI::App* flush =
+      cmd->add_subcommand("flush", "deliver every pending or failed event now, then exit");
   flush->add_option("--wait", flags->wait_seconds,
                     "seconds to keep trying before giving up (default 60)");
   flush->callback(

@@ -1,7 +1,6 @@
 #include "cli/notify_options.h"
 
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 
 #include "cli/commands.h"
@@ -32,7 +31,8 @@ Result<std::vector<std::string>> NotifyTargetSpecs(const NotifyFlags& flags) {
   if (flags.wait_seconds < 0) return InvalidArgument("--notify-wait must be >= 0");
   std::vector<std::string> specs;
   for (const std::string& url : flags.webhooks) specs.push_back(notify::WebhookSpec(url));
-  if (!flags.nats_url.empty()) specs.push_back(notify::NatsSpec(flags.nats_url, flags.nats_subject));
+  if (!flags.nats_url.empty())
+    specs.push_back(notify::NatsSpec(flags.nats_url, flags.nats_subject));
   std::vector<std::string> unique;
   for (const std::string& spec : specs) {
     if (std::find(unique.begin(), unique.end(), spec) == unique.end()) unique.push_back(spec);

@@ -21,7 +21,8 @@ std::string NatsError(natsStatus s) {
   std::string out = natsStatus_GetText(s);
   natsStatus last = NATS_OK;
   const char* detail = nats_GetLastError(&last);
-  if (detail != nullptr && *detail != '\0' && out != detail) out += std::string(" (") + detail + ")";
+  if (detail != nullptr && *detail != '\0' && out != detail)
+    out += std::string(" (") + detail + ")";
   return out;
 }
 
@@ -97,8 +98,8 @@ Status NatsTarget::Deliver(const std::string& event_id, const std::string& body)
     js = conn_->js;
   }
   natsMsg* msg = nullptr;
-  natsStatus s = natsMsg_Create(&msg, subject_.c_str(), nullptr, body.data(),
-                                static_cast<int>(body.size()));
+  natsStatus s =
+      natsMsg_Create(&msg, subject_.c_str(), nullptr, body.data(), static_cast<int>(body.size()));
   if (s == NATS_OK) s = natsMsgHeader_Set(msg, "Nats-Msg-Id", event_id.c_str());
   jsPubAck* ack = nullptr;
   jsErrCode jerr = static_cast<jsErrCode>(0);

@@ -44,10 +44,9 @@ Status Notifier::Publish(const ReportEvent& event) {
   }
   const std::string id = event.id.empty() ? EventId(event) : event.id;
   const std::string body = ToS3EventJson(event);
-  RETURN_IF_ERROR(outbox_
-                      ->Add(id, body, event.bucket, event.key, options_.clock->NowMillis(),
-                            target_specs())
-                      .status());
+  RETURN_IF_ERROR(
+      outbox_->Add(id, body, event.bucket, event.key, options_.clock->NowMillis(), target_specs())
+          .status());
   {
     std::lock_guard<std::mutex> lock(mu_);
     ++generation_;
@@ -151,8 +150,8 @@ bool Notifier::ClaimAndAttempt(Target* target) {
     recorded = outbox_->Acknowledge(d.event_id, spec);
   } else if (sent.code() == Code::kCancelled) {
     // Shutting down: give the delivery back untouched (lease released).
-    recorded = outbox_->Retry(d.event_id, spec, d.attempts, d.first_attempt_ms,
-                              d.next_attempt_ms, d.last_error);
+    recorded = outbox_->Retry(d.event_id, spec, d.attempts, d.first_attempt_ms, d.next_attempt_ms,
+                              d.last_error);
   } else {
     const int attempts = d.attempts + 1;
     const int64_t first = d.first_attempt_ms != 0 ? d.first_attempt_ms : now;

@@ -1,9 +1,9 @@
 #include "notify/outbox.h"
 
+#include <sqlite3.h>
+
 #include <filesystem>
 #include <system_error>
-
-#include <sqlite3.h>
 
 #include "config/sqlite_statement.h"
 
@@ -97,9 +97,8 @@ Result<std::unique_ptr<Outbox>> Outbox::Open(const std::string& state_dir) {
   if (ec) return ErrnoStatus("create state directory " + state_dir, ec.value());
   std::string path = state_dir + "/" + std::string(kDatabaseFile);
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     Status st = config::SqliteError(db, rc, "open " + path);
     sqlite3_close(db);
@@ -126,8 +125,7 @@ Status Outbox::Migrate() {
     int64_t version = row ? stmt.Int64(0) : 0;
     if (version > kSchemaVersion) {
       return FailedPrecondition(what + ": schema version " + std::to_string(version) +
-                                " is newer than this program's " +
-                                std::to_string(kSchemaVersion));
+                                " is newer than this program's " + std::to_string(kSchemaVersion));
     }
     if (version == 0) {
       RETURN_IF_ERROR(SqliteExec(db_, kSchemaV1, what));
@@ -137,8 +135,8 @@ Status Outbox::Migrate() {
   });
 }
 
-Result<int> Outbox::Add(std::string_view event_id, std::string_view body,
-                        std::string_view bucket, std::string_view key, int64_t created_ms,
+Result<int> Outbox::Add(std::string_view event_id, std::string_view body, std::string_view bucket,
+                        std::string_view key, int64_t created_ms,
                         const std::vector<std::string>& targets) {
   std::lock_guard<std::mutex> lock(mu_);
   std::string what = "store event " + std::string(event_id) + " in " + path_;
@@ -211,8 +209,8 @@ Result<std::optional<Delivery>> Outbox::Claim(std::string_view target, int64_t n
 
 Status Outbox::Acknowledge(std::string_view event_id, std::string_view target) {
   std::lock_guard<std::mutex> lock(mu_);
-  std::string what = "acknowledge event " + std::string(event_id) + " for " +
-                     std::string(target) + " in " + path_;
+  std::string what =
+      "acknowledge event " + std::string(event_id) + " for " + std::string(target) + " in " + path_;
   return InWriteTransaction(db_, what, [&]() -> Status {
     ASSIGN_OR_RETURN(SqliteStatement del,
                      SqliteStatement::Prepare(
@@ -230,10 +228,9 @@ Status Outbox::Acknowledge(std::string_view event_id, std::string_view target) {
   });
 }
 
-Status Outbox::SetOutcome(std::string_view sql, std::string_view what,
-                          std::string_view event_id, std::string_view target, int attempts,
-                          int64_t first_attempt_ms, int64_t next_attempt_ms,
-                          std::string_view error) {
+Status Outbox::SetOutcome(std::string_view sql, std::string_view what, std::string_view event_id,
+                          std::string_view target, int attempts, int64_t first_attempt_ms,
+                          int64_t next_attempt_ms, std::string_view error) {
   std::lock_guard<std::mutex> lock(mu_);
   ASSIGN_OR_RETURN(SqliteStatement stmt, SqliteStatement::Prepare(db_, sql, std::string(what)));
   RETURN_IF_ERROR(stmt.BindInt64(1, attempts));

@@ -74,8 +74,7 @@ class Outbox {
 
   // The oldest pending delivery to `target` that is due at `now_ms` and not
   // leased, leased to the caller until now_ms + lease_ms; nullopt when none.
-  Result<std::optional<Delivery>> Claim(std::string_view target, int64_t now_ms,
-                                        int64_t lease_ms);
+  Result<std::optional<Delivery>> Claim(std::string_view target, int64_t now_ms, int64_t lease_ms);
   // The target acknowledged: removes the delivery (and the event once no
   // target still needs it). NotFound is not an error here (already gone).
   Status Acknowledge(std::string_view event_id, std::string_view target);

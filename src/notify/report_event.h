@@ -22,19 +22,19 @@
 namespace stocktake::notify {
 
 struct ReportEvent {
-  std::string id;              // stable id; "" = EventId(*this) when rendered/published
-  std::string region;          // awsRegion; "" = "us-east-1"
-  int64_t event_time_ms = 0;   // when the object landed, epoch ms UTC
+  std::string id;                // stable id; "" = EventId(*this) when rendered/published
+  std::string region;            // awsRegion; "" = "us-east-1"
+  int64_t event_time_ms = 0;     // when the object landed, epoch ms UTC
   std::string configuration_id;  // the inventory configuration id
-  std::string bucket;          // the DESTINATION bucket
+  std::string bucket;            // the DESTINATION bucket
   std::string bucket_owner_id;   // bucket.ownerIdentity.principalId; "" = "stocktake"
   std::string principal_id;      // userIdentity.principalId; "" = "stocktake"
   std::string source_ip = "127.0.0.1";
-  std::string key;             // raw (unencoded) key of manifest.checksum
+  std::string key;  // raw (unencoded) key of manifest.checksum
   int64_t size = 0;
-  std::string etag;            // no quotes
-  std::string version_id;      // "" (or "null") = unversioned: omitted
-  std::string sequencer;       // hex; "" = derived from event_time_ms
+  std::string etag;        // no quotes
+  std::string version_id;  // "" (or "null") = unversioned: omitted
+  std::string sequencer;   // hex; "" = derived from event_time_ms
 };
 
 // The stable id: 16 uppercase hex characters derived from bucket, key,

@@ -11,8 +11,7 @@ std::string NatsSpec(std::string_view url, std::string_view subject) {
   return "nats " + std::string(url) + " " + std::string(subject);
 }
 
-Result<std::unique_ptr<Target>> MakeTarget(const std::string& spec,
-                                           const TargetOptions& options) {
+Result<std::unique_ptr<Target>> MakeTarget(const std::string& spec, const TargetOptions& options) {
   const size_t space = spec.find(' ');
   const std::string kind = spec.substr(0, space);
   const std::string rest = space == std::string::npos ? "" : spec.substr(space + 1);

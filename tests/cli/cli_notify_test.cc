@@ -7,8 +7,8 @@
 // with one line, exit 2, and write nothing.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <chrono>
+#include <filesystem>
 #include <set>
 #include <thread>
 
@@ -41,14 +41,12 @@ class CliNotifyTest : public ::testing::Test {
   }
   std::string Est(const std::string& rel = "") const { return tmp_.Sub("est/" + rel); }
   std::string State() const { return tmp_.Sub("state"); }
-  testing::RunResult Run(const std::vector<std::string>& args) {
-    return Stocktake(State(), args);
-  }
+  testing::RunResult Run(const std::vector<std::string>& args) { return Stocktake(State(), args); }
   // scan est/src into dst under a prefix with a space, '+' and '%'.
   testing::RunResult Scan(const std::vector<std::string>& extra) {
-    std::vector<std::string> args = {"scan",   "--local", Est(), Est("src"),
-                                     "--dest", Est("dst/my reports+1%"), "--region",
-                                     "eu-west-1"};
+    std::vector<std::string> args = {"scan",     "--local",  Est(),
+                                     Est("src"), "--dest",   Est("dst/my reports+1%"),
+                                     "--region", "eu-west-1"};
     args.insert(args.end(), extra.begin(), extra.end());
     return Run(args);
   }
@@ -109,8 +107,7 @@ TEST_F(CliNotifyTest, ScanAnnouncesToNatsJetStream) {
   auto nats = testing::NatsServer::Start();
   ASSERT_NE(nats, nullptr);
   ASSERT_TRUE(nats->AddStream(kStream, kSubject).ok());
-  testing::RunResult r =
-      Scan({"--notify-nats", nats->url(), "--notify-nats-subject", kSubject});
+  testing::RunResult r = Scan({"--notify-nats", nats->url(), "--notify-nats-subject", kSubject});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto messages = nats->Consume(kStream, kSubject);
   ASSERT_TRUE(messages.ok()) << messages.status().ToString();
@@ -142,9 +139,8 @@ TEST_F(CliNotifyTest, RunAnnouncesEveryStoredReportToEveryTarget) {
   ASSERT_NE(receiver, nullptr);
   ASSERT_NE(nats, nullptr);
   ASSERT_TRUE(nats->AddStream(kStream, kSubject).ok());
-  testing::RunResult r = Run({"run", "--local", Est(), "--all", "--notify-webhook",
-                              receiver->url(), "--notify-nats", nats->url(),
-                              "--notify-nats-subject", kSubject});
+  testing::RunResult r = Run({"run", "--local", Est(), "--all", "--notify-webhook", receiver->url(),
+                              "--notify-nats", nats->url(), "--notify-nats-subject", kSubject});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::vector<std::string> keys = ChecksumKeys();
   ASSERT_EQ(keys.size(), 2u);
@@ -241,8 +237,8 @@ TEST_F(CliNotifyTest, ServeStartingDeliversTheLeftoverEventOnce) {
   receiver = WebhookReceiver::Start(port);
   ASSERT_NE(receiver, nullptr);
   auto daemon = testing::Daemon::Start(
-      {"--state", State(), "-q", "serve", "--local", Est(), "--listen", "127.0.0.1:0",
-       "--account", "123456789012:AKIDNOTIFY:secret", "--notify-webhook", url},
+      {"--state", State(), "-q", "serve", "--local", Est(), "--listen", "127.0.0.1:0", "--account",
+       "123456789012:AKIDNOTIFY:secret", "--notify-webhook", url},
       tmp_.path());
   ASSERT_NE(daemon, nullptr);
   EXPECT_TRUE(receiver->WaitForReceived(1, 20000)) << daemon->Log();
@@ -288,19 +284,19 @@ TEST_F(CliNotifyTest, BadNotifyFlagsFailWithOneLineAndWriteNothing) {
        "--notify-nats and --notify-nats-subject go together"},
       {{"scan", src, "--dest", dest, "--notify-webhook", "ftp://host/x"},
        "webhook URL must start with http:// or https://"},
-      {{"scan", src, "--dest", dest, "--notify-nats", "nats://127.0.0.1:1",
-        "--notify-nats-subject", "a b"},
+      {{"scan", src, "--dest", dest, "--notify-nats", "nats://127.0.0.1:1", "--notify-nats-subject",
+        "a b"},
        "NATS subject 'a b'"},
-      {{"scan", src, "--dest", dest, "--notify-nats", "http://127.0.0.1:1",
-        "--notify-nats-subject", "s"},
+      {{"scan", src, "--dest", dest, "--notify-nats", "http://127.0.0.1:1", "--notify-nats-subject",
+        "s"},
        "NATS URL must be nats://"},
       {{"scan", src, "--dest", dest, "--notify-webhook", "http://127.0.0.1:1/", "--notify-wait",
         "-1"},
        "--notify-wait must be >= 0"},
       {{"run", "--local", Est(), "--all", "--notify-webhook", "not-a-url"},
        "webhook URL must start with"},
-      {{"serve", "--local", Est(), "--listen", "127.0.0.1:0", "--account",
-        "123456789012:AK:secret", "--notify-webhook", "not-a-url"},
+      {{"serve", "--local", Est(), "--listen", "127.0.0.1:0", "--account", "123456789012:AK:secret",
+        "--notify-webhook", "not-a-url"},
        "webhook URL must start with"},
       {{"notify", "flush", "--wait", "-1"}, "--wait must be >= 0"},
       {{"notify", "frob"}, "frob"},

@@ -26,10 +26,10 @@ TEST_F(NotifyS3Test, ScanToS3AnnouncesTheChecksumObjectAsS3HasIt) {
   ASSERT_NE(nats, nullptr);
   ASSERT_TRUE(nats->AddStream("INVENTORY", "inventory.reports").ok());
 
-  RunResult run = Stocktake({"scan", "s3://" + src, "--dest", "s3://" + dst + "/my reports",
-                             "--endpoint-url", server_->endpoint(), "--region", "us-east-1",
-                             "--notify-webhook", receiver->url(), "--notify-nats", nats->url(),
-                             "--notify-nats-subject", "inventory.reports"});
+  RunResult run =
+      Stocktake({"scan", "s3://" + src, "--dest", "s3://" + dst + "/my reports", "--endpoint-url",
+                 server_->endpoint(), "--region", "us-east-1", "--notify-webhook", receiver->url(),
+                 "--notify-nats", nats->url(), "--notify-nats-subject", "inventory.reports"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(run.err, "");
 

@@ -34,10 +34,8 @@ inline ReportEvent TestEvent(int n) {
 // Fast retries so a test sees several attempts in well under a second.
 inline NotifierOptions FastOptions() {
   NotifierOptions options;
-  options.retry = RetryOptions{.max_attempts = 50,
-                               .base_delay_ms = 20,
-                               .max_delay_ms = 100,
-                               .max_total_ms = 20000};
+  options.retry = RetryOptions{
+      .max_attempts = 50, .base_delay_ms = 20, .max_delay_ms = 100, .max_total_ms = 20000};
   options.idle_poll_ms = 100;
   return options;
 }

@@ -68,8 +68,7 @@ TEST(ReportEventTest, JsonHasEverySpecFieldWithTheRightValue) {
   EXPECT_EQ(ev.bucket_name, "dest");
   EXPECT_EQ(ev.bucket_owner, "123456789012");
   EXPECT_EQ(ev.bucket_arn, "arn:aws:s3:::dest");
-  EXPECT_EQ(ev.object_members,
-            (std::vector<std::string>{"key", "size", "eTag", "sequencer"}));
+  EXPECT_EQ(ev.object_members, (std::vector<std::string>{"key", "size", "eTag", "sequencer"}));
   EXPECT_EQ(ev.key, "inv/src/report1/2024-01-01T01-00Z/manifest.checksum");
   EXPECT_TRUE(ev.size_is_number);
   EXPECT_EQ(ev.size, 33);
@@ -173,8 +172,7 @@ TEST(ReportEventTest, SequencerIsHexAndGrowsWithTime) {
 TEST(ReportEventTest, MakeReportEventHeadsTheDestinationObject) {
   testing::TempDir dir;
   const std::string content = "0123456789abcdef0123456789abcdef\n";
-  testing::WriteFile(dir.Sub("dest/inv/my src/cfg/2024-01-01T00-00Z/manifest.checksum"),
-                     content);
+  testing::WriteFile(dir.Sub("dest/inv/my src/cfg/2024-01-01T00-00Z/manifest.checksum"), content);
   store::LocalStoreOptions options;
   options.root = dir.path();
   Result<std::unique_ptr<store::LocalStore>> store = store::LocalStore::Open(options);

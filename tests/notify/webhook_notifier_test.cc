@@ -180,8 +180,8 @@ TEST(WebhookNotifierTest, AHangingTargetBlocksNeitherOthersNorShutdown) {
   // Received is recorded before the answer: wait for the acknowledgements.
   EXPECT_TRUE(WaitUntil(
       [&] {
-        return CountIn(notifier->outbox(), DeliveryState::kPending,
-                       {WebhookSpec(fast->url())}) == 0;
+        return CountIn(notifier->outbox(), DeliveryState::kPending, {WebhookSpec(fast->url())}) ==
+               0;
       },
       10000));
   EXPECT_EQ(slow->Received().size(), 0u);
@@ -228,8 +228,7 @@ TEST(WebhookNotifierTest, ManyPublishersFromManyThreads) {
 TEST(WebhookNotifierTest, AnnounceHeadsTheObjectAndPublishesIt) {
   testing::TempDir dir;
   const std::string content = "00112233445566778899aabbccddeeff\n";
-  testing::WriteFile(dir.Sub("root/dst/inv/src/cfg/2024-01-01T00-00Z/manifest.checksum"),
-                     content);
+  testing::WriteFile(dir.Sub("root/dst/inv/src/cfg/2024-01-01T00-00Z/manifest.checksum"), content);
   store::LocalStoreOptions store_options;
   store_options.root = dir.Sub("root");
   auto store = store::LocalStore::Open(store_options);

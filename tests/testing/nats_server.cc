@@ -2,8 +2,8 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <nats/nats.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -45,8 +45,7 @@ bool Greets(int port) {
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
     pollfd p{fd, POLLIN, 0};
     char buf[5] = {};
-    ok = poll(&p, 1, 1000) > 0 && read(fd, buf, sizeof(buf)) == 5 &&
-         std::string(buf, 5) == "INFO ";
+    ok = poll(&p, 1, 1000) > 0 && read(fd, buf, sizeof(buf)) == 5 && std::string(buf, 5) == "INFO ";
   }
   close(fd);
   return ok;
