@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/notify_options.h"
 #include "cli/report_runner.h"
 #include "cli/state.h"
 #include "cli/store_options.h"
@@ -20,6 +21,7 @@ struct RunFlags {
   bool include_disabled = false;
   int list_concurrency = 0;  // 0 = automatic
   StoreFlags store;
+  NotifyFlags notify;
 };
 
 Status RunStored(const RunFlags& flags, const GlobalFlags& globals) {
@@ -45,6 +47,8 @@ Status RunStored(const RunFlags& flags, const GlobalFlags& globals) {
     }
   }
 
+  ASSIGN_OR_RETURN(std::unique_ptr<notify::Notifier> notifier,
+                   StartNotifier(flags.notify, store_flags.etag_cache_dir));
   Progress progress(globals.quiet);
   Status first_error;
   int failed = 0, ran = 0;
@@ -55,14 +59,18 @@ Status RunStored(const RunFlags& flags, const GlobalFlags& globals) {
     ApplyListConcurrency(flags.list_concurrency, store.is_local, store.retrying, &spec);
     Result<inventory::ReportResult> result = RunReport(spec, &progress);
     ++ran;
+    Status st = result.status();
     if (result.ok()) {
       PrintReportResult(spec, *result);
-    } else {
+      st = AnnounceReport(notifier.get(), spec, *result, flags.store.region);
+    }
+    if (!st.ok()) {
       ++failed;
-      if (todo.size() > 1) PrintError(result.status().message());
-      if (first_error.ok()) first_error = result.status();
+      if (todo.size() > 1) PrintError(st.message());
+      if (first_error.ok()) first_error = st;
     }
   }
+  FinishNotifications(notifier.get(), flags.notify);
   if (failed > 0) {
     if (todo.size() == 1) return first_error;
     return Status(first_error.code(), std::to_string(failed) + " of " + std::to_string(ran) +
@@ -84,6 +92,7 @@ void RegisterRun(CLI::App* app, GlobalFlags* globals, Action* action) {
   cmd->add_option("--list-concurrency", flags->list_concurrency,
                   "listing calls in flight (default: 16 for S3, 1 for local folders)");
   AddStoreFlags(cmd, &flags->store);
+  AddNotifyFlags(cmd, &flags->notify, /*one_off=*/true);
   cmd->callback([flags, globals, action] {
     *action = [flags, globals] { return RunStored(*flags, *globals); };
   });

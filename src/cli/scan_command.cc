@@ -7,6 +7,7 @@
 
 #include "base/inventory_field.h"
 #include "cli/commands.h"
+#include "cli/notify_options.h"
 #include "cli/progress.h"
 #include "cli/report_runner.h"
 #include "cli/state.h"
@@ -29,6 +30,7 @@ struct ScanFlags {
   int64_t max_file_size = 512LL << 20;
   int list_concurrency = 0;  // 0 = automatic
   StoreFlags store;
+  NotifyFlags notify;
 };
 
 // A local SOURCE or DEST must be a folder (or, for DEST, not exist yet):
@@ -77,6 +79,9 @@ Status RunScan(const ScanFlags& flags, const GlobalFlags& globals) {
   StoreFlags store_flags = flags.store;
   ASSIGN_OR_RETURN(store_flags.etag_cache_dir, StateDir(globals));
   store_flags.max_connections = flags.list_concurrency;
+  // Before anything is written: a bad --notify-* flag must leave no trace.
+  ASSIGN_OR_RETURN(std::unique_ptr<notify::Notifier> notifier,
+                   StartNotifier(flags.notify, store_flags.etag_cache_dir));
   RETURN_IF_ERROR(CheckLocalFolder(src, "scan source " + flags.source));
   Result<OpenedStore> source_store = OpenLocationStore(src, store_flags);
   RETURN_IF_ERROR(source_store.status().WithContext("scan source " + flags.source));
@@ -112,7 +117,9 @@ Status RunScan(const ScanFlags& flags, const GlobalFlags& globals) {
     return result.status();
   }
   PrintReportResult(req, *result);
-  return Status::OK();
+  Status announced = AnnounceReport(notifier.get(), req, *result, flags.store.region);
+  FinishNotifications(notifier.get(), flags.notify);
+  return announced;
 }
 
 }  // namespace
@@ -138,6 +145,7 @@ void RegisterScan(CLI::App* app, GlobalFlags* globals, Action* action) {
   cmd->add_option("--list-concurrency", flags->list_concurrency,
                   "listing calls in flight (default: 16 for s3://, 1 for local folders)");
   AddStoreFlags(cmd, &flags->store);
+  AddNotifyFlags(cmd, &flags->notify, /*one_off=*/true);
   cmd->callback([flags, globals, action] {
     *action = [flags, globals] { return RunScan(*flags, *globals); };
   });

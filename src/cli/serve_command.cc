@@ -17,6 +17,7 @@
 
 #include "base/clock.h"
 #include "cli/commands.h"
+#include "cli/notify_options.h"
 #include "cli/state.h"
 #include "cli/store_options.h"
 #include "server/accounts.h"
@@ -35,6 +36,7 @@ struct ServeFlags {
   std::string validation = "s3";
   size_t max_body_bytes = 1 << 20;
   int threads = 8;
+  NotifyFlags notify;
 };
 
 Status ParseListen(const std::string& text, server::HttpServerOptions* options) {
@@ -97,6 +99,7 @@ Status Serve(const ServeFlags& flags, const GlobalFlags& globals) {
   http.threads = flags.threads;
 
   ASSIGN_OR_RETURN(std::string state_dir, StateDir(globals));
+  RETURN_IF_ERROR(NotifyTargetSpecs(flags.notify).status());
   std::vector<OpenedStore> opened;
   std::vector<server::EstateStore> estate_stores;
   for (size_t i = 0; i < flags.local_roots.size(); ++i) {
@@ -115,6 +118,10 @@ Status Serve(const ServeFlags& flags, const GlobalFlags& globals) {
   server::S3Api api(&estate, configs.get(), &registry, Clock::Real());
 
   SignalBlock signals;  // before any thread starts, so workers inherit the mask
+  // Resumes deliveries left pending by an earlier run; the scheduler's
+  // report hook publishes through it (Notifier::Publish).
+  ASSIGN_OR_RETURN(std::unique_ptr<notify::Notifier> notifier,
+                   StartNotifier(flags.notify, state_dir));
   server::HttpServer http_server(
       http, [&api](const server::HttpRequest& request) { return api.Handle(request); },
       &server::S3Api::ErrorResponse);
@@ -158,6 +165,7 @@ void RegisterServe(CLI::App* app, GlobalFlags* globals, Action* action) {
   cmd->add_option("--max-body-bytes", flags->max_body_bytes,
                   "largest request body accepted (default 1 MiB)");
   cmd->add_option("--threads", flags->threads, "worker threads (default 8)");
+  AddNotifyFlags(cmd, &flags->notify, /*one_off=*/false);
   cmd->callback(
       [flags, globals, action] { *action = [flags, globals] { return Serve(*flags, *globals); }; });
 }

@@ -1,0 +1,347 @@
+#include "notify/outbox.h"
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <system_error>
+
+#include "config/sqlite_statement.h"
+
+namespace stocktake::notify {
+namespace {
+
+using config::SqliteExec;
+using config::SqliteStatement;
+
+constexpr int kBusyTimeoutMs = 5000;
+
+constexpr std::string_view kSchemaV1 = R"sql(
+CREATE TABLE IF NOT EXISTS events (
+  id         TEXT    PRIMARY KEY,
+  body       TEXT    NOT NULL,
+  bucket     TEXT    NOT NULL,
+  key        TEXT    NOT NULL,
+  created_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS deliveries (
+  event_id         TEXT    NOT NULL,
+  target           TEXT    NOT NULL,
+  state            TEXT    NOT NULL,
+  attempts         INTEGER NOT NULL DEFAULT 0,
+  first_attempt_ms INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms  INTEGER NOT NULL DEFAULT 0,
+  lease_until_ms   INTEGER NOT NULL DEFAULT 0,
+  last_error       TEXT    NOT NULL DEFAULT '',
+  UNIQUE (event_id, target)
+);
+CREATE INDEX IF NOT EXISTS deliveries_by_target ON deliveries (target, state);
+)sql";
+
+constexpr std::string_view kPending = "pending";
+constexpr std::string_view kFailed = "failed";
+
+template <typename Fn>
+Status InWriteTransaction(sqlite3* db, const std::string& what, Fn body) {
+  RETURN_IF_ERROR(SqliteExec(db, "BEGIN IMMEDIATE", what));
+  Status st = body();
+  if (st.ok()) st = SqliteExec(db, "COMMIT", what);
+  if (!st.ok()) SqliteExec(db, "ROLLBACK", what).IgnoreError();
+  return st;
+}
+
+// "?2, ?3, ..." for an IN list of `count` parameters starting at `first`.
+std::string Placeholders(size_t first, size_t count) {
+  std::string out;
+  for (size_t i = 0; i < count; ++i) {
+    if (i > 0) out += ", ";
+    out += "?" + std::to_string(first + i);
+  }
+  return out;
+}
+
+Status BindAll(SqliteStatement* stmt, int first, const std::vector<std::string>& values) {
+  for (size_t i = 0; i < values.size(); ++i) {
+    RETURN_IF_ERROR(stmt->BindText(first + static_cast<int>(i), values[i]));
+  }
+  return Status::OK();
+}
+
+constexpr std::string_view kDeliveryColumns =
+    "d.event_id, d.target, d.state, d.attempts, d.first_attempt_ms, d.next_attempt_ms, "
+    "d.last_error, e.bucket, e.key, e.created_ms";
+
+Delivery ReadDelivery(const SqliteStatement& stmt) {
+  Delivery d;
+  d.event_id = stmt.Text(0);
+  d.target = stmt.Text(1);
+  d.state = stmt.Text(2) == kFailed ? DeliveryState::kFailed : DeliveryState::kPending;
+  d.attempts = static_cast<int>(stmt.Int64(3));
+  d.first_attempt_ms = stmt.Int64(4);
+  d.next_attempt_ms = stmt.Int64(5);
+  d.last_error = stmt.Text(6);
+  d.bucket = stmt.Text(7);
+  d.key = stmt.Text(8);
+  d.created_ms = stmt.Int64(9);
+  return d;
+}
+
+}  // namespace
+
+std::string_view DeliveryStateName(DeliveryState state) {
+  return state == DeliveryState::kFailed ? kFailed : kPending;
+}
+
+Result<std::unique_ptr<Outbox>> Outbox::Open(const std::string& state_dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(state_dir, ec);
+  if (ec) return ErrnoStatus("create state directory " + state_dir, ec.value());
+  std::string path = state_dir + "/" + std::string(kDatabaseFile);
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    Status st = config::SqliteError(db, rc, "open " + path);
+    sqlite3_close(db);
+    return st;
+  }
+  std::unique_ptr<Outbox> outbox(new Outbox(db, path));
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  // synchronous=FULL: an event acknowledged to the publisher survives a
+  // power cut, not only a process crash.
+  RETURN_IF_ERROR(
+      SqliteExec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", "set up " + path));
+  RETURN_IF_ERROR(outbox->Migrate());
+  return outbox;
+}
+
+Outbox::~Outbox() { sqlite3_close(db_); }
+
+Status Outbox::Migrate() {
+  std::string what = "migrate " + path_;
+  return InWriteTransaction(db_, what, [&]() -> Status {
+    ASSIGN_OR_RETURN(SqliteStatement stmt,
+                     SqliteStatement::Prepare(db_, "PRAGMA user_version", what));
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    int64_t version = row ? stmt.Int64(0) : 0;
+    if (version > kSchemaVersion) {
+      return FailedPrecondition(what + ": schema version " + std::to_string(version) +
+                                " is newer than this program's " + std::to_string(kSchemaVersion));
+    }
+    if (version == 0) {
+      RETURN_IF_ERROR(SqliteExec(db_, kSchemaV1, what));
+      RETURN_IF_ERROR(SqliteExec(db_, "PRAGMA user_version = 1", what));
+    }
+    return Status::OK();
+  });
+}
+
+Result<int> Outbox::Add(std::string_view event_id, std::string_view body, std::string_view bucket,
+                        std::string_view key, int64_t created_ms,
+                        const std::vector<std::string>& targets) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string what = "store event " + std::string(event_id) + " in " + path_;
+  int added = 0;
+  RETURN_IF_ERROR(InWriteTransaction(db_, what, [&]() -> Status {
+    ASSIGN_OR_RETURN(SqliteStatement event,
+                     SqliteStatement::Prepare(db_,
+                                              "INSERT OR IGNORE INTO events (id, body, bucket, "
+                                              "key, created_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+                                              what));
+    RETURN_IF_ERROR(event.BindText(1, event_id));
+    RETURN_IF_ERROR(event.BindText(2, body));
+    RETURN_IF_ERROR(event.BindText(3, bucket));
+    RETURN_IF_ERROR(event.BindText(4, key));
+    RETURN_IF_ERROR(event.BindInt64(5, created_ms));
+    RETURN_IF_ERROR(event.Step().status());
+    for (const std::string& target : targets) {
+      ASSIGN_OR_RETURN(SqliteStatement delivery,
+                       SqliteStatement::Prepare(db_,
+                                                "INSERT OR IGNORE INTO deliveries (event_id, "
+                                                "target, state) VALUES (?1, ?2, ?3)",
+                                                what));
+      RETURN_IF_ERROR(delivery.BindText(1, event_id));
+      RETURN_IF_ERROR(delivery.BindText(2, target));
+      RETURN_IF_ERROR(delivery.BindText(3, kPending));
+      RETURN_IF_ERROR(delivery.Step().status());
+      added += sqlite3_changes(db_);
+    }
+    return Status::OK();
+  }));
+  return added;
+}
+
+Result<std::optional<Delivery>> Outbox::Claim(std::string_view target, int64_t now_ms,
+                                              int64_t lease_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string what = "claim an event for " + std::string(target) + " in " + path_;
+  std::optional<Delivery> out;
+  RETURN_IF_ERROR(InWriteTransaction(db_, what, [&]() -> Status {
+    ASSIGN_OR_RETURN(
+        SqliteStatement select,
+        SqliteStatement::Prepare(db_,
+                                 "SELECT " + std::string(kDeliveryColumns) +
+                                     ", e.body FROM deliveries d JOIN events e ON e.id = "
+                                     "d.event_id WHERE d.target = ?1 AND d.state = ?2 AND "
+                                     "d.next_attempt_ms <= ?3 AND d.lease_until_ms <= ?3 "
+                                     "ORDER BY d.rowid LIMIT 1",
+                                 what));
+    RETURN_IF_ERROR(select.BindText(1, target));
+    RETURN_IF_ERROR(select.BindText(2, kPending));
+    RETURN_IF_ERROR(select.BindInt64(3, now_ms));
+    ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) return Status::OK();
+    Delivery d = ReadDelivery(select);
+    d.body = select.Text(10);
+    ASSIGN_OR_RETURN(SqliteStatement lease,
+                     SqliteStatement::Prepare(db_,
+                                              "UPDATE deliveries SET lease_until_ms = ?1 WHERE "
+                                              "event_id = ?2 AND target = ?3",
+                                              what));
+    RETURN_IF_ERROR(lease.BindInt64(1, now_ms + lease_ms));
+    RETURN_IF_ERROR(lease.BindText(2, d.event_id));
+    RETURN_IF_ERROR(lease.BindText(3, target));
+    RETURN_IF_ERROR(lease.Step().status());
+    out = std::move(d);
+    return Status::OK();
+  }));
+  return out;
+}
+
+Status Outbox::Acknowledge(std::string_view event_id, std::string_view target) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string what =
+      "acknowledge event " + std::string(event_id) + " for " + std::string(target) + " in " + path_;
+  return InWriteTransaction(db_, what, [&]() -> Status {
+    ASSIGN_OR_RETURN(SqliteStatement del,
+                     SqliteStatement::Prepare(
+                         db_, "DELETE FROM deliveries WHERE event_id = ?1 AND target = ?2", what));
+    RETURN_IF_ERROR(del.BindText(1, event_id));
+    RETURN_IF_ERROR(del.BindText(2, target));
+    RETURN_IF_ERROR(del.Step().status());
+    ASSIGN_OR_RETURN(SqliteStatement orphan,
+                     SqliteStatement::Prepare(db_,
+                                              "DELETE FROM events WHERE id = ?1 AND NOT EXISTS "
+                                              "(SELECT 1 FROM deliveries WHERE event_id = ?1)",
+                                              what));
+    RETURN_IF_ERROR(orphan.BindText(1, event_id));
+    return orphan.Step().status();
+  });
+}
+
+Status Outbox::SetOutcome(std::string_view sql, std::string_view what, std::string_view event_id,
+                          std::string_view target, int attempts, int64_t first_attempt_ms,
+                          int64_t next_attempt_ms, std::string_view error) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ASSIGN_OR_RETURN(SqliteStatement stmt, SqliteStatement::Prepare(db_, sql, std::string(what)));
+  RETURN_IF_ERROR(stmt.BindInt64(1, attempts));
+  RETURN_IF_ERROR(stmt.BindInt64(2, first_attempt_ms));
+  RETURN_IF_ERROR(stmt.BindInt64(3, next_attempt_ms));
+  RETURN_IF_ERROR(stmt.BindText(4, error));
+  RETURN_IF_ERROR(stmt.BindText(5, event_id));
+  RETURN_IF_ERROR(stmt.BindText(6, target));
+  return stmt.Step().status();
+}
+
+Status Outbox::Retry(std::string_view event_id, std::string_view target, int attempts,
+                     int64_t first_attempt_ms, int64_t next_attempt_ms, std::string_view error) {
+  return SetOutcome(
+      "UPDATE deliveries SET attempts = ?1, first_attempt_ms = ?2, next_attempt_ms = ?3, "
+      "last_error = ?4, lease_until_ms = 0 WHERE event_id = ?5 AND target = ?6",
+      "record a failed delivery of event " + std::string(event_id) + " in " + path_, event_id,
+      target, attempts, first_attempt_ms, next_attempt_ms, error);
+}
+
+Status Outbox::Fail(std::string_view event_id, std::string_view target, int attempts,
+                    int64_t first_attempt_ms, std::string_view error) {
+  return SetOutcome(
+      "UPDATE deliveries SET attempts = ?1, first_attempt_ms = ?2, next_attempt_ms = ?3, "
+      "last_error = ?4, lease_until_ms = 0, state = 'failed' WHERE event_id = ?5 AND "
+      "target = ?6",
+      "give up event " + std::string(event_id) + " in " + path_, event_id, target, attempts,
+      first_attempt_ms, 0, error);
+}
+
+Result<int> Outbox::Requeue(const std::vector<std::string>& targets) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string what = "requeue deliveries in " + path_;
+  std::string sql =
+      "UPDATE deliveries SET state = 'pending', attempts = 0, first_attempt_ms = 0, "
+      "next_attempt_ms = 0 WHERE (state = 'failed' OR next_attempt_ms > 0)";
+  if (!targets.empty()) sql += " AND target IN (" + Placeholders(1, targets.size()) + ")";
+  ASSIGN_OR_RETURN(SqliteStatement stmt, SqliteStatement::Prepare(db_, sql, what));
+  RETURN_IF_ERROR(BindAll(&stmt, 1, targets));
+  RETURN_IF_ERROR(stmt.Step().status());
+  return sqlite3_changes(db_);
+}
+
+Result<std::optional<int64_t>> Outbox::NextDue(std::string_view target) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string what = "find the next delivery for " + std::string(target) + " in " + path_;
+  ASSIGN_OR_RETURN(SqliteStatement stmt,
+                   SqliteStatement::Prepare(db_,
+                                            "SELECT MIN(MAX(next_attempt_ms, lease_until_ms)) "
+                                            "FROM deliveries WHERE target = ?1 AND state = ?2",
+                                            what));
+  RETURN_IF_ERROR(stmt.BindText(1, target));
+  RETURN_IF_ERROR(stmt.BindText(2, kPending));
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row || !stmt.OptionalText(0)) return std::optional<int64_t>();
+  return std::optional<int64_t>(stmt.Int64(0));
+}
+
+Result<int64_t> Outbox::Count(DeliveryState state, const std::vector<std::string>& targets) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string what = "count " + std::string(DeliveryStateName(state)) + " deliveries in " + path_;
+  std::string sql = "SELECT COUNT(*) FROM deliveries WHERE state = ?1";
+  if (!targets.empty()) sql += " AND target IN (" + Placeholders(2, targets.size()) + ")";
+  ASSIGN_OR_RETURN(SqliteStatement stmt, SqliteStatement::Prepare(db_, sql, what));
+  RETURN_IF_ERROR(stmt.BindText(1, DeliveryStateName(state)));
+  RETURN_IF_ERROR(BindAll(&stmt, 2, targets));
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  return row ? stmt.Int64(0) : 0;
+}
+
+Result<std::vector<Delivery>> Outbox::List(int limit) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string what = "list deliveries in " + path_;
+  ASSIGN_OR_RETURN(SqliteStatement stmt,
+                   SqliteStatement::Prepare(db_,
+                                            "SELECT " + std::string(kDeliveryColumns) +
+                                                " FROM deliveries d JOIN events e ON e.id = "
+                                                "d.event_id ORDER BY d.rowid LIMIT ?1",
+                                            what));
+  RETURN_IF_ERROR(stmt.BindInt64(1, limit));
+  std::vector<Delivery> out;
+  for (;;) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    out.push_back(ReadDelivery(stmt));
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> Outbox::Targets() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string what = "list notification targets in " + path_;
+  ASSIGN_OR_RETURN(SqliteStatement stmt,
+                   SqliteStatement::Prepare(
+                       db_, "SELECT DISTINCT target FROM deliveries ORDER BY target", what));
+  std::vector<std::string> out;
+  for (;;) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    out.push_back(stmt.Text(0));
+  }
+  return out;
+}
+
+Result<int64_t> Outbox::CountEvents() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string what = "count events in " + path_;
+  ASSIGN_OR_RETURN(SqliteStatement stmt,
+                   SqliteStatement::Prepare(db_, "SELECT COUNT(*) FROM events", what));
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  return row ? stmt.Int64(0) : 0;
+}
+
+}  // namespace stocktake::notify
