@@ -43,7 +43,7 @@ class Lister {
         limit_(std::max(1, options.concurrency)),
         allowed_(limit_),
         cap_(options.max_buffered_pages > 0 ? options.max_buffered_pages
-                                            : std::max(8, 4 * limit_)),
+                                            : std::max(8, 2 * limit_)),
         upper_(PrefixEnd(options.prefix)) {
     ranges_.emplace_back();
     stats_.min_concurrency = allowed_;

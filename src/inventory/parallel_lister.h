@@ -42,7 +42,7 @@ struct ParallelListOptions {
   bool fetch_etag = true;
   bool fetch_owner = false;
   int concurrency = 16;        // listing calls in flight at most (>= 1)
-  int max_buffered_pages = 0;  // 0 = 4 x concurrency (at least 8)
+  int max_buffered_pages = 0;  // 0 = 2 x concurrency (at least 8)
   // Throttled attempts the store has seen so far (monotonic), or nullptr.
   std::function<int64_t()> throttle_events;
   // Runs on each page (in key order within the page) before it is queued,

@@ -57,6 +57,7 @@ class S3EndToEndTest : public ::testing::Test {
   // (versions too when `versions`), field by field; rows in S3 key order.
   void ExpectRowsEqualOracle(const FetchedReport& report, const std::string& source_bucket,
                              bool versions);
+
   S3TestServer* server_ = nullptr;
   std::unique_ptr<store::S3Store> store_;
   TempDir dir_;
