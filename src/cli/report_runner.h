@@ -22,11 +22,6 @@ Result<format::ReportFormat> ParseFormatFlag(const std::string& text);
 // first bad one and lists the valid names.
 Result<std::vector<InventoryField>> ParseFieldList(const std::vector<std::string>& names, bool obs);
 
-// The report for a stored configuration of `source_bucket`.
-// REQUIRES: stores outlive the spec.
-inventory::ReportSpec SpecFromConfig(const config::InventoryConfig& config, config::Profile profile,
-                                     store::ObjectStore* store, const std::string& source_bucket);
-
 // GenerateReport with a progress bar labelled by the source bucket.
 Result<inventory::ReportResult> RunReport(const inventory::ReportSpec& spec, Progress* progress);
 

@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/report_runner.h"
+#include "inventory/spec_from_config.h"
 #include "cli/state.h"
 #include "cli/store_options.h"
 
@@ -48,7 +49,8 @@ Status RunStored(const RunFlags& flags, const GlobalFlags& globals) {
   for (const config::StoredConfig& stored : todo) {
     if (!stored.config.is_enabled && !flags.include_disabled && flags.id.empty()) continue;
     inventory::ReportSpec spec =
-        SpecFromConfig(stored.config, stored.profile, store.store.get(), stored.bucket);
+        inventory::SpecFromConfig(stored.config, stored.profile, store.store.get(), stored.bucket,
+                                  store.store.get());
     Result<inventory::ReportResult> result = RunReport(spec, &progress);
     ++ran;
     if (result.ok()) {

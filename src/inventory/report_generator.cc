@@ -72,6 +72,13 @@ Status EnrichWithHead(store::ObjectStore* source, const std::string& bucket,
   return Status::OK();
 }
 
+Status CheckCancel(const ReportSpec& spec) {
+  if (spec.cancel != nullptr && spec.cancel->load()) {
+    return Cancelled("report " + spec.source_bucket + "/" + spec.config_id + " cancelled");
+  }
+  return Status::OK();
+}
+
 // Pages through the source into `queue`; returns the listing's status.
 Status ListInto(const ReportSpec& spec, bool fetch_etag, bool head, BoundedQueue<Batch>* queue) {
   store::ObjectStore* src = spec.source;
@@ -80,6 +87,7 @@ Status ListInto(const ReportSpec& spec, bool fetch_etag, bool head, BoundedQueue
     req.prefix = spec.prefix;
     req.max_keys = spec.page_size;
     for (;;) {
+      RETURN_IF_ERROR(CheckCancel(spec));
       ASSIGN_OR_RETURN(store::VersionPage page, src->ListVersions(spec.source_bucket, req));
       if (head) RETURN_IF_ERROR(EnrichWithHead(src, spec.source_bucket, &page.versions,
                                                spec.head_concurrency));
@@ -95,6 +103,7 @@ Status ListInto(const ReportSpec& spec, bool fetch_etag, bool head, BoundedQueue
   req.fetch_etag = fetch_etag;
   req.fetch_owner = Has(spec.optional_fields, InventoryField::kObjectOwner);
   for (;;) {
+    RETURN_IF_ERROR(CheckCancel(spec));
     ASSIGN_OR_RETURN(store::ListPage page, src->List(spec.source_bucket, req));
     if (head) {
       RETURN_IF_ERROR(
@@ -317,6 +326,7 @@ Result<ReportResult> GenerateReport(const ReportSpec& spec, const ProgressCallba
   Status st = !list_status.ok() && list_status.code() != Code::kCancelled ? list_status
                                                                           : write_status;
   if (st.ok()) st = list_status;
+  if (st.ok()) st = CheckCancel(spec);
   if (st.ok()) st = sink.Finish();
   std::vector<std::string> replaced;
   if (st.ok()) {
