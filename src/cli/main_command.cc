@@ -71,6 +71,7 @@ int Main(int argc, char** argv) {
   RegisterDemo(&app, &globals, &action);
   RegisterServe(&app, &globals, &action);
   RegisterCat(&app, &globals, &action);
+  RegisterRuns(&app, &globals, &action);
 
   try {
     app.parse(argc, argv);

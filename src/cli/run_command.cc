@@ -1,11 +1,14 @@
 // `stocktake run [--bucket B --id ID | --all]`: runs stored inventory
 // configurations now. One failing report does not stop the others; every
 // failure is printed and the exit code is non-zero.
+// `stocktake run --remote URL --bucket B --id ID` asks a daemon to do it
+// (remote_run.h).
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/remote_run.h"
 #include "cli/report_runner.h"
 #include "inventory/spec_from_config.h"
 #include "cli/state.h"
@@ -19,10 +22,17 @@ struct RunFlags {
   std::string id;
   bool all = false;
   bool include_disabled = false;
+  std::string remote;
   StoreFlags store;
 };
 
 Status RunStored(const RunFlags& flags, const GlobalFlags& globals) {
+  if (!flags.remote.empty()) {
+    if (flags.all || !flags.store.local_root.empty() || !flags.store.endpoint_url.empty()) {
+      return InvalidArgument("run --remote takes --bucket and --id, not --all/--local/--endpoint-url");
+    }
+    return RunRemote(flags.remote, flags.bucket, flags.id, flags.store);
+  }
   if (flags.all == !flags.bucket.empty()) {
     return InvalidArgument("run: give either --bucket B [--id ID] or --all");
   }
@@ -79,6 +89,8 @@ void RegisterRun(CLI::App* app, GlobalFlags* globals, Action* action) {
   cmd->add_option("--id", flags->id, "configuration id (default: all of the bucket's)");
   cmd->add_flag("--all", flags->all, "every stored configuration of the store");
   cmd->add_flag("--include-disabled", flags->include_disabled, "also run disabled configurations");
+  cmd->add_option("--remote", flags->remote,
+                  "daemon URL (http://HOST:PORT): run --bucket/--id there and wait for the report");
   AddStoreFlags(cmd, &flags->store);
   cmd->callback([flags, globals, action] {
     *action = [flags, globals] { return RunStored(*flags, *globals); };
