@@ -7,8 +7,10 @@
 // with one `--region` for all of them or one per `--local` in the same order,
 // and the first account owns the local buckets. Scalar flags given next to
 // --config override the file. The first stdout line is
-// "listening on http://HOST:PORT" (PORT 0 picks a free port). SIGTERM or
-// SIGINT stops it after the requests in flight.
+// "listening on http://HOST:PORT" (PORT 0 picks a free port). The scheduler
+// runs due configurations; SIGTERM or SIGINT cancels running reports (no
+// manifest, data files deleted, run recorded as cancelled), answers the
+// requests in flight and exits 0. docs/serve.md has the whole surface.
 #include <pthread.h>
 #include <signal.h>
 

@@ -74,7 +74,7 @@ Status EnrichWithHead(store::ObjectStore* source, const std::string& bucket,
 
 Status CheckCancel(const ReportSpec& spec) {
   if (spec.cancel != nullptr && spec.cancel->load()) {
-    return Cancelled("report " + spec.source_bucket + "/" + spec.config_id + " cancelled");
+    return Cancelled("cancelled");  // GenerateReport adds "report B/ID: "
   }
   return Status::OK();
 }

@@ -303,6 +303,7 @@ TEST_F(SchedulerTest, StopAbandonsTheRunningReport) {
   std::vector<RunRecord> runs = Runs();
   ASSERT_EQ(runs.size(), 1u);  // the dropped run never began
   EXPECT_EQ(runs[0].status, RunStatus::kCancelled);
+  EXPECT_EQ(runs[0].error, "report src/daily: cancelled");
   EXPECT_NE(runs[0].ended_at_ms, 0);
   EXPECT_TRUE(DstKeys().empty());  // no manifest, data files deleted
   EXPECT_TRUE(events_.empty());

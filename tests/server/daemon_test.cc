@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <thread>
 
 #include "serve_test_util.h"
@@ -264,6 +265,7 @@ TEST_F(DaemonTest, SigtermDuringARunAbandonsItCleanly) {
   const bool cancelled = runs.out.find("\"status\":\"cancelled\"") != std::string::npos;
   const bool succeeded = runs.out.find("\"status\":\"succeeded\"") != std::string::npos;
   ASSERT_TRUE(cancelled != succeeded) << runs.out;
+  std::printf("[   NOTE   ] the run ended %s\n", cancelled ? "cancelled" : "succeeded first");
   std::vector<std::string> published;
   if (std::filesystem::exists(dir_.Sub("root/dest/inv"))) {
     for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_.Sub("root/dest/inv"))) {
