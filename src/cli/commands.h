@@ -33,5 +33,6 @@ void RegisterDemo(CLI::App* app, GlobalFlags* globals, Action* action);
 void RegisterServe(CLI::App* app, GlobalFlags* globals, Action* action);
 void RegisterCat(CLI::App* app, GlobalFlags* globals, Action* action);
 void RegisterNotify(CLI::App* app, GlobalFlags* globals, Action* action);
+void RegisterRuns(CLI::App* app, GlobalFlags* globals, Action* action);
 
 }  // namespace stocktake::cli

@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/demo_estate.h"
 #include "cli/report_runner.h"
+#include "inventory/spec_from_config.h"
 #include "cli/state.h"
 #include "cli/store_options.h"
 #include "config/config_xml.h"
@@ -85,7 +86,8 @@ Status RunDemo(const DemoFlags& flags, const GlobalFlags& globals) {
   std::printf("%-16s %-12s %10s %12s  %s\n", "bucket", "config", "objects", "bytes", "report");
   for (const config::StoredConfig& stored : all) {
     inventory::ReportSpec spec =
-        SpecFromConfig(stored.config, stored.profile, store.store.get(), stored.bucket);
+        inventory::SpecFromConfig(stored.config, stored.profile, store.store.get(), stored.bucket,
+                                  store.store.get());
     ASSIGN_OR_RETURN(inventory::ReportResult r, RunReport(spec, &progress));
     total_objects += r.objects;
     total_bytes += r.bytes;

@@ -72,6 +72,7 @@ int Main(int argc, char** argv) {
   RegisterServe(&app, &globals, &action);
   RegisterCat(&app, &globals, &action);
   RegisterNotify(&app, &globals, &action);
+  RegisterRuns(&app, &globals, &action);
 
   try {
     app.parse(argc, argv);

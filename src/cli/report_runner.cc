@@ -41,29 +41,6 @@ Result<std::vector<InventoryField>> ParseFieldList(const std::vector<std::string
   return fields;
 }
 
-inventory::ReportSpec SpecFromConfig(const config::InventoryConfig& config, config::Profile profile,
-                                     store::ObjectStore* store, const std::string& source_bucket) {
-  inventory::ReportSpec spec;
-  spec.source = store;
-  spec.source_bucket = source_bucket;
-  spec.prefix = config.filter_prefix.value_or("");
-  spec.all_versions = config.included_versions == config::ObjectVersions::kAll;
-  spec.optional_fields = config.optional_fields;
-  spec.destination = store;
-  spec.destination_bucket = config.destination.bucket;
-  spec.destination_prefix = config.destination.prefix.value_or("");
-  spec.destination_account_id = config.destination.account_id.value_or("");
-  spec.config_id = config.id;
-  switch (config.destination.format) {
-    case config::ReportFormat::kCsv: spec.format = format::ReportFormat::kCsv; break;
-    case config::ReportFormat::kParquet: spec.format = format::ReportFormat::kParquet; break;
-    case config::ReportFormat::kOrc: spec.format = format::ReportFormat::kOrc; break;
-  }
-  spec.layout = profile == config::Profile::kObs ? inventory::ReportLayout::kObs
-                                                 : inventory::ReportLayout::kAws;
-  return spec;
-}
-
 Status CheckListConcurrency(int flag) {
   if (flag < 0 || flag > kMaxListConcurrency) {
     return InvalidArgument("--list-concurrency must be between 1 and " +

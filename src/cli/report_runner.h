@@ -23,11 +23,6 @@ Result<format::ReportFormat> ParseFormatFlag(const std::string& text);
 // first bad one and lists the valid names.
 Result<std::vector<InventoryField>> ParseFieldList(const std::vector<std::string>& names, bool obs);
 
-// The report for a stored configuration of `source_bucket`.
-// REQUIRES: stores outlive the spec.
-inventory::ReportSpec SpecFromConfig(const config::InventoryConfig& config, config::Profile profile,
-                                     store::ObjectStore* store, const std::string& source_bucket);
-
 // Listing calls in flight for S3 sources when --list-concurrency is not
 // given (local folders list sequentially; see LocalStore's own threads).
 inline constexpr int kDefaultS3ListConcurrency = 16;

@@ -1,13 +1,17 @@
 // `stocktake run [--bucket B --id ID | --all]`: runs stored inventory
 // configurations now. One failing report does not stop the others; every
 // failure is printed and the exit code is non-zero.
+// `stocktake run --remote URL --bucket B --id ID` asks a daemon to do it
+// (remote_run.h).
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
 
 #include "cli/commands.h"
 #include "cli/notify_options.h"
+#include "cli/remote_run.h"
 #include "cli/report_runner.h"
+#include "inventory/spec_from_config.h"
 #include "cli/state.h"
 #include "cli/store_options.h"
 
@@ -20,11 +24,18 @@ struct RunFlags {
   bool all = false;
   bool include_disabled = false;
   int list_concurrency = 0;  // 0 = automatic
+  std::string remote;
   StoreFlags store;
   NotifyFlags notify;
 };
 
 Status RunStored(const RunFlags& flags, const GlobalFlags& globals) {
+  if (!flags.remote.empty()) {
+    if (flags.all || !flags.store.local_root.empty() || !flags.store.endpoint_url.empty()) {
+      return InvalidArgument("run --remote takes --bucket and --id, not --all/--local/--endpoint-url");
+    }
+    return RunRemote(flags.remote, flags.bucket, flags.id, flags.store);
+  }
   if (flags.all == !flags.bucket.empty()) {
     return InvalidArgument("run: give either --bucket B [--id ID] or --all");
   }
@@ -55,7 +66,8 @@ Status RunStored(const RunFlags& flags, const GlobalFlags& globals) {
   for (const config::StoredConfig& stored : todo) {
     if (!stored.config.is_enabled && !flags.include_disabled && flags.id.empty()) continue;
     inventory::ReportSpec spec =
-        SpecFromConfig(stored.config, stored.profile, store.store.get(), stored.bucket);
+        inventory::SpecFromConfig(stored.config, stored.profile, store.store.get(), stored.bucket,
+                                  store.store.get());
     ApplyListConcurrency(flags.list_concurrency, store.is_local, store.retrying, &spec);
     Result<inventory::ReportResult> result = RunReport(spec, &progress);
     ++ran;
@@ -91,6 +103,8 @@ void RegisterRun(CLI::App* app, GlobalFlags* globals, Action* action) {
   cmd->add_flag("--include-disabled", flags->include_disabled, "also run disabled configurations");
   cmd->add_option("--list-concurrency", flags->list_concurrency,
                   "listing calls in flight (default: 16 for S3, 1 for local folders)");
+  cmd->add_option("--remote", flags->remote,
+                  "daemon URL (http://HOST:PORT): run --bucket/--id there and wait for the report");
   AddStoreFlags(cmd, &flags->store);
   AddNotifyFlags(cmd, &flags->notify, /*one_off=*/true);
   cmd->callback([flags, globals, action] {

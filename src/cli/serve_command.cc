@@ -1,11 +1,16 @@
 // `stocktake serve`: the daemon speaking the S3 inventory API (and the few
-// S3/STS calls around it) over one or more local estates:
+// S3/STS calls around it) over an estate of local and S3 stores:
+//   stocktake serve --config FILE
 //   stocktake serve --local ROOT --listen 127.0.0.1:PORT --region eu-west-1
 //       --account 123456789012:ACCESS_KEY:SECRET_KEY [--account ...]
-// `--local` may be repeated, with one `--region` for all of them or one per
-// `--local` in the same order. The first account owns the local buckets.
-// The first stdout line is "listening on http://HOST:PORT" (PORT 0 picks a
-// free port). SIGTERM or SIGINT stops it after the requests in flight.
+// The file format is in docs/serve.md. With flags, `--local` may be repeated,
+// with one `--region` for all of them or one per `--local` in the same order,
+// and the first account owns the local buckets. Scalar flags given next to
+// --config override the file. The first stdout line is
+// "listening on http://HOST:PORT" (PORT 0 picks a free port). The scheduler
+// runs due configurations; SIGTERM or SIGINT cancels running reports (no
+// manifest, data files deleted, run recorded as cancelled), answers the
+// requests in flight and exits 0. docs/serve.md has the whole surface.
 #include <pthread.h>
 #include <signal.h>
 
@@ -20,7 +25,13 @@
 #include "cli/notify_options.h"
 #include "cli/state.h"
 #include "cli/store_options.h"
+#include "base/log.h"
+#include "config/run_store.h"
+#include "schedule/scheduler.h"
 #include "server/accounts.h"
+#include "server/daemon_api.h"
+#include "server/daemon_config.h"
+#include "server/metrics.h"
 #include "server/estate.h"
 #include "server/http_server.h"
 #include "server/s3_api.h"
@@ -28,34 +39,24 @@
 namespace stocktake::cli {
 namespace {
 
+// How often the scheduler looks for due configurations (real time).
+constexpr int64_t kTickIntervalMs = 1000;
+
 struct ServeFlags {
+  std::string config_file;
   std::vector<std::string> local_roots;
   std::vector<std::string> regions;
-  std::string listen = "127.0.0.1:8571";
   std::vector<std::string> accounts;
   std::string validation = "s3";
-  size_t max_body_bytes = 1 << 20;
-  int threads = 8;
+  // Scalars also settable in the file: applied only when given.
+  server::DaemonConfig scalars;
+  std::string schedule_time, schedule_weekday, log_format;
+  bool no_scheduler = false;
+  const CLI::App* cmd = nullptr;
   NotifyFlags notify;
-};
 
-Status ParseListen(const std::string& text, server::HttpServerOptions* options) {
-  const size_t colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0) {
-    return InvalidArgument("--listen must be HOST:PORT, not '" + text + "'");
-  }
-  options->host = text.substr(0, colon);
-  try {
-    size_t used = 0;
-    options->port = std::stoi(text.substr(colon + 1), &used);
-    if (used != text.size() - colon - 1 || options->port < 0 || options->port > 65535) {
-      throw std::out_of_range("port");
-    }
-  } catch (const std::exception&) {
-    return InvalidArgument("--listen port must be 0-65535 in '" + text + "'");
-  }
-  return Status::OK();
-}
+  bool Given(const char* flag) const { return cmd->count(flag) > 0; }
+};
 
 // Blocks SIGINT/SIGTERM in this thread (and the threads it starts) so that
 // only WaitForSignal sees them; restores the old mask on destruction.
@@ -79,42 +80,157 @@ class SignalBlock {
   sigset_t old_;
 };
 
-Status Serve(const ServeFlags& flags, const GlobalFlags& globals) {
-  if (flags.local_roots.empty()) return InvalidArgument("serve: give at least one --local ROOT");
+// The stores and accounts of the flag form.
+Status StoresFromFlags(const ServeFlags& flags, server::DaemonConfig* config) {
+  if (flags.local_roots.empty()) return InvalidArgument("serve: give --config FILE or --local ROOT");
   if (flags.regions.size() > 1 && flags.regions.size() != flags.local_roots.size()) {
     return InvalidArgument("serve: give one --region for all stores or one per --local");
   }
   std::optional<config::Profile> profile = config::ParseProfile(flags.validation);
   if (!profile) return InvalidArgument("--validation must be 's3' or 'obs'");
-  std::vector<server::Account> accounts;
+  for (size_t i = 0; i < flags.local_roots.size(); ++i) {
+    server::StoreSpec store;
+    store.name = "local-" + std::to_string(i + 1);
+    store.local_root = flags.local_roots[i];
+    if (!flags.regions.empty()) store.region = flags.regions[flags.regions.size() > 1 ? i : 0];
+    store.profile = *profile;
+    config->stores.push_back(std::move(store));
+  }
   for (const std::string& spec : flags.accounts) {
     ASSIGN_OR_RETURN(server::Account account, server::ParseAccountSpec(spec));
-    accounts.push_back(std::move(account));
+    config->accounts.push_back(server::AccountSpec{std::move(account), {}});
   }
+  return Status::OK();
+}
+
+// The daemon configuration from --config and/or the flags.
+Result<server::DaemonConfig> BuildConfig(const ServeFlags& flags) {
+  server::DaemonConfig config;
+  if (!flags.config_file.empty()) {
+    if (flags.Given("--local") || flags.Given("--account") || flags.Given("--region") ||
+        flags.Given("--validation")) {
+      return InvalidArgument(
+          "serve: give stores and accounts either in --config or as --local/--account flags");
+    }
+    ASSIGN_OR_RETURN(config, server::LoadDaemonConfig(flags.config_file));
+  } else {
+    RETURN_IF_ERROR(StoresFromFlags(flags, &config));
+  }
+  const server::DaemonConfig& s = flags.scalars;
+  if (flags.Given("--listen")) config.listen = s.listen;
+  if (flags.Given("--max-body-bytes")) config.max_body_bytes = s.max_body_bytes;
+  if (flags.Given("--threads")) config.threads = s.threads;
+  if (flags.Given("--run-threads")) config.run_threads = s.run_threads;
+  if (flags.Given("--jitter-seconds")) config.jitter_seconds = s.jitter_seconds;
+  if (flags.no_scheduler) config.scheduler = false;
+  if (flags.Given("--schedule-time")) {
+    std::optional<int> minutes = server::ParseTimeOfDay(flags.schedule_time);
+    if (!minutes) return InvalidArgument("--schedule-time must be HH:MM (UTC)");
+    config.schedule_minutes = *minutes;
+  }
+  if (flags.Given("--schedule-weekday")) {
+    std::optional<int> day = server::ParseWeekday(flags.schedule_weekday);
+    if (!day) return InvalidArgument("--schedule-weekday must be a weekday name");
+    config.schedule_weekday = *day;
+  }
+  if (flags.Given("--log-format")) {
+    std::optional<server::LogFormat> format = server::ParseLogFormat(flags.log_format);
+    if (!format) return InvalidArgument("--log-format must be 'text' or 'json'");
+    config.log_format = *format;
+  }
+  RETURN_IF_ERROR(server::ValidateDaemonConfig(config));
+  return config;
+}
+
+// Opens every store of the estate, in order, and describes it for the Estate.
+Status OpenEstate(const server::DaemonConfig& config, const std::string& state_dir,
+                  std::vector<OpenedStore>* opened,
+                  std::vector<server::EstateStore>* estate_stores) {
+  for (const server::StoreSpec& spec : config.stores) {
+    StoreFlags store_flags;
+    store_flags.local_root = spec.local_root;
+    store_flags.endpoint_url = spec.endpoint;
+    store_flags.region = spec.region;
+    if (!spec.access_key.empty()) {
+      store_flags.credentials = store::Credentials{spec.access_key, spec.secret_key, ""};
+    }
+    store_flags.etag_cache_dir = state_dir;
+    Result<OpenedStore> store = OpenStore(store_flags);
+    if (!store.ok()) return store.status().WithContext("store " + spec.name);
+    server::EstateStore estate_store;
+    estate_store.store = store->store.get();
+    estate_store.store_id = store->id;
+    estate_store.region = spec.region;
+    estate_store.owner_account =
+        spec.owner.empty() ? config.accounts.front().account.account_id : spec.owner;
+    estate_store.profile = spec.profile;
+    for (const server::AccountSpec& account : config.accounts) {
+      for (const std::string& bucket : account.buckets) {
+        estate_store.bucket_owners[bucket] = account.account.account_id;
+      }
+    }
+    estate_stores->push_back(std::move(estate_store));
+    opened->push_back(std::move(store).value());
+  }
+  return Status::OK();
+}
+
+// The hook for report notifications: called once per delivered report (see
+// schedule/report_delivered.h), it stores the report's S3 event in the
+// outbox (the Notifier delivers it from there, across restarts). No
+// targets, no hook. A report delivered but not yet published when the
+// daemon dies is announced by no event; the register's reconciliation is
+// what closes that gap.
+schedule::ReportDeliveredListener ReportListener(notify::Notifier* notifier) {
+  if (notifier == nullptr) return {};
+  return [notifier](const schedule::ReportDelivered& d) {
+    notify::ReportEvent event;
+    event.region = d.region;
+    event.event_time_ms = d.event_time_ms;
+    event.configuration_id = d.config_id;
+    event.bucket = d.bucket;
+    event.bucket_owner_id = d.account_id;
+    event.key = d.object_key;
+    event.size = d.object_size;
+    event.etag = d.object_etag;
+    Status st = notifier->Publish(event);
+    if (!st.ok()) {
+      Log("notify.error", {{"bucket", d.bucket}, {"key", d.object_key}, {"error", st.ToString()}});
+    }
+  };
+}
+
+std::vector<schedule::ScheduledStore> ScheduledStores(
+    const std::vector<server::EstateStore>& stores) {
+  std::vector<schedule::ScheduledStore> out;
+  for (const server::EstateStore& s : stores) {
+    out.push_back(schedule::ScheduledStore{s.store, s.store_id, s.region, s.owner_account,
+                                           s.profile, s.bucket_owners});
+  }
+  return out;
+}
+
+Status Serve(const ServeFlags& flags, GlobalFlags globals) {
+  ASSIGN_OR_RETURN(server::DaemonConfig config, BuildConfig(flags));
+  if (globals.state_dir.empty()) globals.state_dir = config.state_dir;
+  SetLogStyle(config.log_format == server::LogFormat::kJson ? LogStyle::kJson : LogStyle::kText);
+  std::vector<server::Account> accounts;
+  for (const server::AccountSpec& spec : config.accounts) accounts.push_back(spec.account);
   ASSIGN_OR_RETURN(server::AccountRegistry registry,
                    server::AccountRegistry::Create(std::move(accounts)));
   server::HttpServerOptions http;
-  RETURN_IF_ERROR(ParseListen(flags.listen, &http));
-  http.max_body_bytes = flags.max_body_bytes;
-  http.threads = flags.threads;
+  RETURN_IF_ERROR(server::ParseListenAddress(config.listen, &http.host, &http.port));
+  http.max_body_bytes = config.max_body_bytes;
+  http.threads = config.threads;
 
   ASSIGN_OR_RETURN(std::string state_dir, StateDir(globals));
   RETURN_IF_ERROR(NotifyTargetSpecs(flags.notify).status());
   std::vector<OpenedStore> opened;
   std::vector<server::EstateStore> estate_stores;
-  for (size_t i = 0; i < flags.local_roots.size(); ++i) {
-    StoreFlags store_flags;
-    store_flags.local_root = flags.local_roots[i];
-    if (!flags.regions.empty())
-      store_flags.region = flags.regions[flags.regions.size() > 1 ? i : 0];
-    store_flags.etag_cache_dir = state_dir;
-    ASSIGN_OR_RETURN(OpenedStore store, OpenStore(store_flags));
-    estate_stores.push_back(server::EstateStore{store.store.get(), store.id, store_flags.region,
-                                                registry.primary().account_id, *profile});
-    opened.push_back(std::move(store));
-  }
-  server::Estate estate(std::move(estate_stores));
+  RETURN_IF_ERROR(OpenEstate(config, state_dir, &opened, &estate_stores));
+  server::Estate estate(estate_stores);
   ASSIGN_OR_RETURN(std::unique_ptr<config::ConfigStore> configs, OpenConfigStore(globals));
+  ASSIGN_OR_RETURN(std::unique_ptr<config::RunStore> runs, config::RunStore::Open(state_dir));
   server::S3Api api(&estate, configs.get(), &registry, Clock::Real());
 
   SignalBlock signals;  // before any thread starts, so workers inherit the mask
@@ -122,12 +238,28 @@ Status Serve(const ServeFlags& flags, const GlobalFlags& globals) {
   // report hook publishes through it (Notifier::Publish).
   ASSIGN_OR_RETURN(std::unique_ptr<notify::Notifier> notifier,
                    StartNotifier(flags.notify, state_dir));
+  schedule::RunExecutor executor(ScheduledStores(estate_stores), runs.get(), Clock::Real(),
+                                 ReportListener(notifier.get()));
+  schedule::SchedulerOptions scheduling;
+  scheduling.schedule.minutes_of_day = config.schedule_minutes;
+  scheduling.schedule.weekday = config.schedule_weekday;
+  scheduling.schedule.jitter_ms = config.jitter_seconds * 1000;
+  scheduling.run_threads = config.run_threads;
+  scheduling.tick_interval_ms = config.scheduler ? kTickIntervalMs : 0;
+  schedule::Scheduler scheduler(&executor, configs.get(), runs.get(), Clock::Real(), scheduling);
+  server::Metrics metrics;
+  server::DaemonApi daemon_api(&api, &estate, &registry, &scheduler, &metrics, Clock::Real());
   server::HttpServer http_server(
-      http, [&api](const server::HttpRequest& request) { return api.Handle(request); },
+      http, [&daemon_api](const server::HttpRequest& request) { return daemon_api.Handle(request); },
       &server::S3Api::ErrorResponse);
   ASSIGN_OR_RETURN(int port, http_server.Bind());
+  RETURN_IF_ERROR(scheduler.Start());
   std::printf("listening on http://%s:%d\n", http.host.c_str(), port);
   std::fflush(stdout);
+  Log("serve.start", {{"listen", http.host + ":" + std::to_string(port)},
+                      {"stores", std::to_string(config.stores.size())},
+                      {"accounts", std::to_string(config.accounts.size())},
+                      {"scheduler", config.scheduler ? "on" : "off"}});
 
   std::atomic<bool> done{false};
   Status served;
@@ -137,9 +269,12 @@ Status Serve(const ServeFlags& flags, const GlobalFlags& globals) {
   });
   while (!done && !signals.Wait(200)) {
   }
+  // Runs first: cancelling them answers the remote-run requests waiting on
+  // them, so the HTTP server's in-flight requests can finish.
+  scheduler.Stop();
   http_server.Stop();
   serve_thread.join();
-  if (!globals.quiet) std::fprintf(stderr, "stocktake serve: stopped\n");
+  Log("serve.stop", {});
   return served;
 }
 
@@ -150,21 +285,33 @@ void RegisterServe(CLI::App* app, GlobalFlags* globals, Action* action) {
   CLI::App* cmd =
       app->add_subcommand("serve",
                           "run the S3 inventory API daemon (PUT/GET/LIST/DELETE inventory "
-                          "configurations)");
+                          "configurations, scheduled reports)");
+  flags->cmd = cmd;
+  cmd->add_option("--config", flags->config_file,
+                  "daemon configuration file (TOML: stores, accounts, schedule; see docs/serve.md)");
   cmd->add_option("--local", flags->local_roots,
-                  "local store: folder whose sub-folders are buckets (repeatable)")
-      ->required();
+                  "local store: folder whose sub-folders are buckets (repeatable)");
   cmd->add_option("--region", flags->regions,
                   "region of the stores: one for all, or one per --local (default none)");
-  cmd->add_option("--listen", flags->listen, "HOST:PORT to listen on (port 0: any free port)");
+  cmd->add_option("--listen", flags->scalars.listen,
+                  "HOST:PORT to listen on (default 127.0.0.1:8571; port 0: any free port)");
   cmd->add_option("--account", flags->accounts,
                   "ACCOUNT_ID:ACCESS_KEY:SECRET_KEY (repeatable; the first "
-                  "owns the buckets)")
-      ->required();
+                  "owns the buckets)");
   cmd->add_option("--validation", flags->validation, "configuration rules: s3 (default) | obs");
-  cmd->add_option("--max-body-bytes", flags->max_body_bytes,
+  cmd->add_option("--max-body-bytes", flags->scalars.max_body_bytes,
                   "largest request body accepted (default 1 MiB)");
-  cmd->add_option("--threads", flags->threads, "worker threads (default 8)");
+  cmd->add_option("--threads", flags->scalars.threads, "HTTP worker threads (default 8)");
+  cmd->add_option("--run-threads", flags->scalars.run_threads,
+                  "reports generated at once (default 2)");
+  cmd->add_option("--schedule-time", flags->schedule_time,
+                  "UTC time HH:MM at which Daily/Weekly configurations run (default 00:00)");
+  cmd->add_option("--schedule-weekday", flags->schedule_weekday,
+                  "weekday Weekly configurations run on (default sunday)");
+  cmd->add_option("--jitter-seconds", flags->scalars.jitter_seconds,
+                  "spread scheduled runs over this many seconds after the time (default 0)");
+  cmd->add_flag("--no-scheduler", flags->no_scheduler, "do not run configurations on schedule (remote runs only)");
+  cmd->add_option("--log-format", flags->log_format, "request and run logs: text (default) | json");
   AddNotifyFlags(cmd, &flags->notify, /*one_off=*/false);
   cmd->callback(
       [flags, globals, action] { *action = [flags, globals] { return Serve(*flags, *globals); }; });

@@ -22,6 +22,7 @@ Result<OpenedStore> OpenS3(const StoreFlags& flags) {
                            flags.endpoint_url + "'");
   }
   store::CredentialRequest creq;
+  creq.explicit_credentials = flags.credentials;
   creq.explicit_profile = flags.profile;
   creq.explicit_region = flags.region;
   ASSIGN_OR_RETURN(store::ResolvedCredentials creds, store::ResolveCredentials(creq));

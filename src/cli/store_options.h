@@ -9,9 +9,11 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "base/status.h"
+#include "store/credentials.h"
 #include "store/object_store.h"
 #include "store/retrying_store.h"
 
@@ -27,6 +29,9 @@ struct StoreFlags {
   std::string region;
   std::string profile;
   bool path_style = true;
+  // Keys for an S3 store given in a daemon configuration; unset = the AWS
+  // environment and profile files. Set by commands, not a flag.
+  std::optional<store::Credentials> credentials;
   // Where LocalStore keeps its persistent ETag cache (the state folder);
   // "" = in memory only. Set by commands, not a flag.
   std::string etag_cache_dir;

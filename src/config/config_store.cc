@@ -1,33 +1,16 @@
 #include "config/config_store.h"
 
 #include <cstdlib>
-#include <filesystem>
-#include <system_error>
 
 #include <sqlite3.h>
 
 #include "config/config_xml.h"
 #include "config/sqlite_statement.h"
+#include "config/state_database.h"
 #include "config/validate.h"
 
 namespace stocktake::config {
 namespace {
-
-constexpr int kBusyTimeoutMs = 5000;
-
-// Version 1. A later version adds its tables (e.g. run history) in Migrate.
-constexpr std::string_view kSchemaV1 = R"sql(
-CREATE TABLE IF NOT EXISTS inventory_configs (
-  store_id      TEXT    NOT NULL,
-  bucket        TEXT    NOT NULL,
-  config_id     TEXT    NOT NULL,
-  profile       TEXT    NOT NULL,
-  filter_prefix TEXT,
-  config_xml    TEXT    NOT NULL,
-  updated_at_ms INTEGER NOT NULL,
-  PRIMARY KEY (store_id, bucket, config_id)
-) WITHOUT ROWID;
-)sql";
 
 constexpr std::string_view kColumns = "bucket, profile, config_xml, updated_at_ms";
 
@@ -61,16 +44,6 @@ Result<StoredConfig> ReadRow(const SqliteStatement& stmt, const std::string& pat
   return out;
 }
 
-// Runs `body` between BEGIN IMMEDIATE and COMMIT; rolls back when it fails.
-template <typename Fn>
-Status InWriteTransaction(sqlite3* db, const std::string& what, Fn body) {
-  RETURN_IF_ERROR(SqliteExec(db, "BEGIN IMMEDIATE", what));
-  Status st = body();
-  if (st.ok()) st = SqliteExec(db, "COMMIT", what);
-  if (!st.ok()) SqliteExec(db, "ROLLBACK", what).IgnoreError();
-  return st;
-}
-
 }  // namespace
 
 Result<std::string> DefaultStateDir() {
@@ -87,51 +60,15 @@ Result<std::string> DefaultStateDir() {
 
 Result<std::unique_ptr<ConfigStore>> ConfigStore::Open(const std::string& state_dir,
                                                        const Clock* clock) {
-  std::error_code ec;
-  std::filesystem::create_directories(state_dir, ec);
-  if (ec) return ErrnoStatus("create state directory " + state_dir, ec.value());
-  std::string path = state_dir + "/" + std::string(kDatabaseFile);
-  sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
-  if (rc != SQLITE_OK) {
-    Status st = SqliteError(db, rc, "open " + path);
-    sqlite3_close(db);
-    return st;
-  }
-  std::unique_ptr<ConfigStore> store(new ConfigStore(db, path, clock));
-  sqlite3_busy_timeout(db, kBusyTimeoutMs);
-  RETURN_IF_ERROR(SqliteExec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                             "set up " + path));
-  RETURN_IF_ERROR(store->Migrate());
-  return store;
+  std::string path;
+  ASSIGN_OR_RETURN(sqlite3* db, OpenStateDatabase(state_dir, &path));
+  return std::unique_ptr<ConfigStore>(new ConfigStore(db, std::move(path), clock));
 }
 
 ConfigStore::ConfigStore(sqlite3* db, std::string path, const Clock* clock)
     : db_(db), path_(std::move(path)), clock_(clock) {}
 
 ConfigStore::~ConfigStore() { sqlite3_close(db_); }
-
-Status ConfigStore::Migrate() {
-  std::string what = "migrate " + path_;
-  return InWriteTransaction(db_, what, [&]() -> Status {
-    ASSIGN_OR_RETURN(SqliteStatement stmt,
-                     SqliteStatement::Prepare(db_, "PRAGMA user_version", what));
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    int64_t version = row ? stmt.Int64(0) : 0;
-    if (version > kSchemaVersion) {
-      return FailedPrecondition(what + ": schema version " + std::to_string(version) +
-                                " is newer than this program's " +
-                                std::to_string(kSchemaVersion));
-    }
-    if (version == 0) {
-      RETURN_IF_ERROR(SqliteExec(db_, kSchemaV1, what));
-      RETURN_IF_ERROR(SqliteExec(db_, "PRAGMA user_version = 1", what));
-    }
-    return Status::OK();
-  });
-}
 
 Status ConfigStore::Put(std::string_view store_id, std::string_view bucket,
                         const InventoryConfig& config, Profile profile) {

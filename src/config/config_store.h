@@ -14,7 +14,7 @@
 // Thread-safe: one connection guarded by a mutex; the database runs in WAL
 // mode with a busy timeout, so other processes may use the same file. The
 // schema is versioned with PRAGMA user_version; Open migrates older files and
-// refuses newer ones.
+// refuses newer ones (state_database.h).
 #pragma once
 
 #include <cstdint>
@@ -27,6 +27,7 @@
 #include "base/clock.h"
 #include "base/status.h"
 #include "config/inventory_config.h"
+#include "config/state_database.h"
 
 struct sqlite3;
 
@@ -52,8 +53,7 @@ Result<std::string> DefaultStateDir();
 
 class ConfigStore {
  public:
-  static constexpr std::string_view kDatabaseFile = "stocktake.db";
-  static constexpr int kSchemaVersion = 1;
+  static constexpr std::string_view kDatabaseFile = kStateDatabaseFile;
   // ListBucketInventoryConfigurations returns at most 100 per page.
   static constexpr int kDefaultPageSize = 100;
 
@@ -94,7 +94,6 @@ class ConfigStore {
 
  private:
   ConfigStore(sqlite3* db, std::string path, const Clock* clock);
-  Status Migrate();
 
   sqlite3* const db_;
   const std::string path_;

@@ -35,6 +35,13 @@ struct Batch {
   std::vector<ObjectInfo> objects;
 };
 
+Status CheckCancel(const ReportSpec& spec) {
+  if (spec.cancel != nullptr && spec.cancel->load()) {
+    return Cancelled("cancelled");  // GenerateReport adds "report B/ID: "
+  }
+  return Status::OK();
+}
+
 // Pages through the source into `queue`; returns the listing's status.
 Status ListInto(const ReportSpec& spec, bool fetch_etag, const EnrichOptions& enrich,
                 BoundedQueue<Batch>* queue) {
@@ -57,15 +64,19 @@ Status ListInto(const ReportSpec& spec, bool fetch_etag, const EnrichOptions& en
         return EnrichObjects(spec.source, spec.source_bucket, per_worker, page);
       };
     }
-    return ParallelList(src, options, [queue](std::vector<ObjectInfo>&& page) {
+    Status listed = ParallelList(src, options, [queue, &spec](std::vector<ObjectInfo>&& page) {
+      if (spec.cancel != nullptr && spec.cancel->load()) return false;
       return queue->Push(Batch{std::move(page)});
     });
+    if (!listed.ok()) RETURN_IF_ERROR(CheckCancel(spec));
+    return listed;
   }
   if (spec.all_versions) {
     store::VersionListRequest req;
     req.prefix = spec.prefix;
     req.max_keys = spec.page_size;
     for (;;) {
+      RETURN_IF_ERROR(CheckCancel(spec));
       ASSIGN_OR_RETURN(store::VersionPage page, src->ListVersions(spec.source_bucket, req));
       if (NeedsEnrichment(enrich)) {
         RETURN_IF_ERROR(EnrichObjects(src, spec.source_bucket, enrich, &page.versions));
@@ -82,6 +93,7 @@ Status ListInto(const ReportSpec& spec, bool fetch_etag, const EnrichOptions& en
   req.fetch_etag = fetch_etag;
   req.fetch_owner = Has(spec.optional_fields, InventoryField::kObjectOwner);
   for (;;) {
+    RETURN_IF_ERROR(CheckCancel(spec));
     ASSIGN_OR_RETURN(store::ListPage page, src->List(spec.source_bucket, req));
     if (NeedsEnrichment(enrich)) {
       RETURN_IF_ERROR(EnrichObjects(src, spec.source_bucket, enrich, &page.objects));
@@ -313,6 +325,7 @@ Result<ReportResult> GenerateReport(const ReportSpec& spec, const ProgressCallba
   Status st = !list_status.ok() && list_status.code() != Code::kCancelled ? list_status
                                                                           : write_status;
   if (st.ok()) st = list_status;
+  if (st.ok()) st = CheckCancel(spec);
   if (st.ok()) st = sink.Finish();
   std::vector<std::string> replaced;
   if (st.ok()) {

@@ -14,6 +14,7 @@
 // parallel over the same thread-safe stores.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -54,6 +55,10 @@ struct ReportSpec {
   // which the parallel listing backs off on; nullptr = never throttled.
   std::function<int64_t()> throttle_events;
   Clock* clock = Clock::Real();
+  // Checked between listing pages: once true, the report is abandoned (its
+  // data files deleted, nothing published) and Generate returns Cancelled.
+  // nullptr = never. Must outlive GenerateReport.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct ReportProgress {
@@ -75,7 +80,8 @@ struct ReportResult {
 using ProgressCallback = std::function<void(const ReportProgress&)>;
 
 // Lists the source and writes the report. Returns the first error, naming
-// the operation and target; nothing is published on failure.
+// the operation and target (Cancelled when spec.cancel was set); nothing is
+// published on failure.
 Result<ReportResult> GenerateReport(const ReportSpec& spec, const ProgressCallback& progress = {});
 
 // True when these fields need a HEAD per object (not in the listing).

@@ -12,11 +12,11 @@ Result<BucketRef> OwnedBucket(const RequestContext& context) {
     return S3Failure("NoSuchBucket", "The specified bucket does not exist");
   }
   if (!ref.ok()) return ref.status().WithContext("find bucket " + context.bucket);
-  if (ref->store->owner_account != context.caller.account->account_id) {
+  if (ref->owner != context.caller.account->account_id) {
     return S3Failure("AccessDenied", "Access Denied");
   }
   std::optional<std::string> expected = context.request.Header("x-amz-expected-bucket-owner");
-  if (expected && *expected != ref->store->owner_account) {
+  if (expected && *expected != ref->owner) {
     return S3Failure("AccessDenied", "Access Denied");
   }
   return ref;

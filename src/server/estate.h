@@ -1,7 +1,8 @@
 // Estate: the buckets a daemon serves. It is one or more object stores, each
 // with the region it reports, the account that owns its buckets and the
-// validation profile (s3 or obs) its inventory configurations follow. A
-// bucket name resolves to the first store holding it.
+// validation profile (s3 or obs) its inventory configurations follow; single
+// buckets may belong to another account. A bucket name resolves to the first
+// store holding it.
 //
 // Estate is also the config::BucketDirectory the destination rules consult
 // (region and owner of the destination bucket), so a destination may live in
@@ -11,6 +12,7 @@
 // construction; thread-safe as far as the stores are (ObjectStore is).
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -29,8 +31,13 @@ struct EstateStore {
   // the CLI uses, so `stocktake inventory list --local ROOT` sees them.
   std::string store_id;
   std::string region;         // "" = ask the store (GetBucketLocation)
-  std::string owner_account;  // 12-digit id owning every bucket of the store
+  std::string owner_account;  // 12-digit id owning the store's buckets by default
   config::Profile profile = config::Profile::kS3;
+  // Buckets owned by another account than owner_account (bucket → id).
+  std::map<std::string, std::string, std::less<>> bucket_owners;
+
+  // The account owning `bucket` in this store.
+  const std::string& OwnerOf(std::string_view bucket) const;
 };
 
 // A bucket and the store that holds it (pointer into the Estate).
@@ -38,6 +45,7 @@ struct BucketRef {
   const EstateStore* store = nullptr;
   std::string name;
   std::string region;
+  std::string owner;  // 12-digit account id
 };
 
 class Estate : public config::BucketDirectory {

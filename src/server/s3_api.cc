@@ -8,7 +8,13 @@
 namespace stocktake::server {
 namespace {
 
-using Handler = Result<HttpResponse> (*)(const RequestContext&);
+using HandlerFn = Result<HttpResponse> (*)(const RequestContext&);
+
+// An operation: its S3/STS name (for metrics and logs) and its handler.
+struct Handler {
+  const char* name;
+  HandlerFn fn;
+};
 
 // Splits "/bucket/key" into bucket and key ("" when absent).
 std::pair<std::string, std::string> BucketAndKey(const std::string& path) {
@@ -22,18 +28,24 @@ Result<Handler> RouteS3(const HttpRequest& request) {
   auto [bucket, key] = BucketAndKey(request.path);
   const std::string& method = request.method;
   if (bucket.empty()) {
-    if (method == "GET") return &ListBuckets;
+    if (method == "GET") return Handler{"ListBuckets", &ListBuckets};
   } else if (key.empty()) {
     if (request.HasQuery("inventory")) {
       const bool has_id = request.HasQuery("id");
       if (method == "GET")
-        return has_id ? &GetBucketInventoryConfiguration : &ListBucketInventoryConfigurations;
-      if (method == "PUT") return &PutBucketInventoryConfiguration;
-      if (method == "DELETE") return &DeleteBucketInventoryConfiguration;
+        return has_id ? Handler{"GetBucketInventoryConfiguration", &GetBucketInventoryConfiguration}
+                      : Handler{"ListBucketInventoryConfigurations",
+                                &ListBucketInventoryConfigurations};
+      if (method == "PUT") {
+        return Handler{"PutBucketInventoryConfiguration", &PutBucketInventoryConfiguration};
+      }
+      if (method == "DELETE") {
+        return Handler{"DeleteBucketInventoryConfiguration", &DeleteBucketInventoryConfiguration};
+      }
     } else if (request.HasQuery("location")) {
-      if (method == "GET") return &GetBucketLocation;
+      if (method == "GET") return Handler{"GetBucketLocation", &GetBucketLocation};
     } else if (method == "HEAD" && request.query.empty()) {
-      return &HeadBucket;
+      return Handler{"HeadBucket", &HeadBucket};
     }
   }
   return S3Failure("NotImplemented",
@@ -51,7 +63,7 @@ Result<Handler> RouteSts(const HttpRequest& request) {
     if (ParseRequestTarget("/?" + request.body, &form).ok()) action = form.Query("Action");
   }
   if (!action) return S3Failure("MissingParameter", "the Action parameter is required");
-  if (*action == "GetCallerIdentity" && request.path == "/") return &GetCallerIdentity;
+  if (*action == "GetCallerIdentity" && request.path == "/") return Handler{"GetCallerIdentity", &GetCallerIdentity};
   return S3Failure("NotImplemented", "STS action '" + *action + "' is not implemented");
 }
 
@@ -73,7 +85,7 @@ HttpResponse S3Api::ErrorResponse(const HttpRequest& request, const Status& stat
   return response;
 }
 
-HttpResponse S3Api::Handle(const HttpRequest& request) const {
+HttpResponse S3Api::Handle(const HttpRequest& request, std::string* operation) const {
   Result<Caller> caller = verifier_.Verify(request);
   if (!caller.ok()) return ErrorResponse(request, caller.status());
   Result<Handler> handler =
@@ -82,10 +94,11 @@ HttpResponse S3Api::Handle(const HttpRequest& request) const {
           ? RouteS3(request)
           : S3Failure("NotImplemented", "service '" + caller->service + "' is not implemented");
   if (!handler.ok()) return ErrorResponse(request, handler.status());
+  if (operation != nullptr) *operation = handler->name;
   const std::string request_id = NewUuidV4();
   RequestContext context{request,    *caller,  BucketAndKey(request.path).first,
                          request_id, *estate_, *configs_};
-  Result<HttpResponse> response = (*handler)(context);
+  Result<HttpResponse> response = handler->fn(context);
   if (!response.ok()) return ErrorResponse(request, response.status());
   response->headers.emplace_back("x-amz-request-id", request_id);
   return std::move(response).value();

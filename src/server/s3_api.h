@@ -10,6 +10,8 @@
 // and must outlive the S3Api.
 #pragma once
 
+#include <string>
+
 #include "base/clock.h"
 #include "config/config_store.h"
 #include "server/accounts.h"
@@ -25,7 +27,10 @@ class S3Api {
         const Clock* clock)
       : estate_(estate), configs_(configs), verifier_(accounts, clock) {}
 
-  HttpResponse Handle(const HttpRequest& request) const;
+  // The response to `request`. `operation` (may be null) receives the S3 or
+  // STS operation name ("ListBuckets") once the request is authenticated and
+  // routed; it is left alone otherwise.
+  HttpResponse Handle(const HttpRequest& request, std::string* operation = nullptr) const;
 
   // The error response for a request that failed before reaching Handle()
   // (e.g. a body over the size limit), in the format of its service.

@@ -66,7 +66,7 @@ class S3ApiTest : public ::testing::Test {
                                  {"210987654321", "AKOTHER", "secret-other"}})
             .value());
     estate_ = std::make_unique<Estate>(std::vector<EstateStore>{
-        {store_.get(), "local:test", "eu-west-1", "123456789012", profile}});
+        {store_.get(), "local:test", "eu-west-1", "123456789012", profile, {}}});
     api_ = std::make_unique<S3Api>(estate_.get(), configs_.get(), accounts_.get(), &clock_);
   }
 

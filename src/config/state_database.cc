@@ -1,0 +1,92 @@
+#include "config/state_database.h"
+
+#include <filesystem>
+#include <system_error>
+
+#include <sqlite3.h>
+
+namespace stocktake::config {
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;
+
+constexpr std::string_view kSchemaV1 = R"sql(
+CREATE TABLE IF NOT EXISTS inventory_configs (
+  store_id      TEXT    NOT NULL,
+  bucket        TEXT    NOT NULL,
+  config_id     TEXT    NOT NULL,
+  profile       TEXT    NOT NULL,
+  filter_prefix TEXT,
+  config_xml    TEXT    NOT NULL,
+  updated_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (store_id, bucket, config_id)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::string_view kSchemaV2 = R"sql(
+CREATE TABLE IF NOT EXISTS runs (
+  run_id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  store_id        TEXT    NOT NULL,
+  bucket          TEXT    NOT NULL,
+  config_id       TEXT    NOT NULL,
+  trigger         TEXT    NOT NULL,
+  slot_ms         INTEGER NOT NULL,
+  started_at_ms   INTEGER NOT NULL,
+  ended_at_ms     INTEGER,
+  status          TEXT    NOT NULL,
+  objects         INTEGER NOT NULL DEFAULT 0,
+  bytes           INTEGER NOT NULL DEFAULT 0,
+  error           TEXT    NOT NULL DEFAULT '',
+  report_location TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS runs_by_config ON runs (store_id, bucket, config_id, slot_ms);
+)sql";
+
+Status Migrate(sqlite3* db, const std::string& path) {
+  const std::string what = "migrate " + path;
+  return InWriteTransaction(db, what, [&]() -> Status {
+    ASSIGN_OR_RETURN(SqliteStatement stmt, SqliteStatement::Prepare(db, "PRAGMA user_version", what));
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    const int64_t version = row ? stmt.Int64(0) : 0;
+    if (version > kStateSchemaVersion) {
+      return FailedPrecondition(what + ": schema version " + std::to_string(version) +
+                                " is newer than this program's " +
+                                std::to_string(kStateSchemaVersion));
+    }
+    if (version < 1) RETURN_IF_ERROR(SqliteExec(db, kSchemaV1, what));
+    if (version < 2) RETURN_IF_ERROR(SqliteExec(db, kSchemaV2, what));
+    if (version < kStateSchemaVersion) {
+      RETURN_IF_ERROR(SqliteExec(
+          db, "PRAGMA user_version = " + std::to_string(kStateSchemaVersion), what));
+    }
+    return Status::OK();
+  });
+}
+
+}  // namespace
+
+Result<sqlite3*> OpenStateDatabase(const std::string& state_dir, std::string* path) {
+  std::error_code ec;
+  std::filesystem::create_directories(state_dir, ec);
+  if (ec) return ErrnoStatus("create state directory " + state_dir, ec.value());
+  *path = state_dir + "/" + std::string(kStateDatabaseFile);
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(path->c_str(), &db,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 nullptr);
+  if (rc != SQLITE_OK) {
+    Status st = SqliteError(db, rc, "open " + *path);
+    sqlite3_close(db);
+    return st;
+  }
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  Status st = SqliteExec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "set up " + *path);
+  if (st.ok()) st = Migrate(db, *path);
+  if (!st.ok()) {
+    sqlite3_close(db);
+    return st;
+  }
+  return db;
+}
+
+}  // namespace stocktake::config

@@ -1,0 +1,46 @@
+// The state database <state_dir>/stocktake.db shared by ConfigStore and
+// RunStore: opening it (WAL, busy timeout) and migrating its schema, which is
+// versioned with PRAGMA user_version (layout in docs/config.md). Each store
+// holds its own connection, so one process may open the file several times
+// and other processes may share it.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+
+struct sqlite3;
+
+namespace stocktake::config {
+
+// 1: inventory_configs. 2: runs (report run history).
+inline constexpr int kStateSchemaVersion = 2;
+inline constexpr std::string_view kStateDatabaseFile = "stocktake.db";
+
+// Opens (creating the folder and file as needed) and migrates the database;
+// the caller owns the connection (sqlite3_close). IOError/PermissionDenied
+// when the file can't be opened; FailedPrecondition when a newer program
+// wrote it.
+Result<sqlite3*> OpenStateDatabase(const std::string& state_dir, std::string* path);
+
+// Runs `body` between BEGIN IMMEDIATE and COMMIT; rolls back when it fails.
+template <typename Fn>
+Status InWriteTransaction(sqlite3* db, const std::string& what, Fn body);
+
+}  // namespace stocktake::config
+
+#include "config/sqlite_statement.h"
+
+namespace stocktake::config {
+
+template <typename Fn>
+Status InWriteTransaction(sqlite3* db, const std::string& what, Fn body) {
+  RETURN_IF_ERROR(SqliteExec(db, "BEGIN IMMEDIATE", what));
+  Status st = body();
+  if (st.ok()) st = SqliteExec(db, "COMMIT", what);
+  if (!st.ok()) SqliteExec(db, "ROLLBACK", what).IgnoreError();
+  return st;
+}
+
+}  // namespace stocktake::config
