@@ -32,5 +32,7 @@ void RegisterInventory(CLI::App* app, GlobalFlags* globals, Action* action);
 void RegisterDemo(CLI::App* app, GlobalFlags* globals, Action* action);
 void RegisterServe(CLI::App* app, GlobalFlags* globals, Action* action);
 void RegisterCat(CLI::App* app, GlobalFlags* globals, Action* action);
+void RegisterRegisterCommand(CLI::App* app, GlobalFlags* globals, Action* action);
+void RegisterDdl(CLI::App* app, GlobalFlags* globals, Action* action);
 
 }  // namespace stocktake::cli

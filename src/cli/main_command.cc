@@ -71,6 +71,8 @@ int Main(int argc, char** argv) {
   RegisterDemo(&app, &globals, &action);
   RegisterServe(&app, &globals, &action);
   RegisterCat(&app, &globals, &action);
+  RegisterRegisterCommand(&app, &globals, &action);
+  RegisterDdl(&app, &globals, &action);
 
   try {
     app.parse(argc, argv);

@@ -167,7 +167,16 @@ Result<IngestOutcome> Ingester::IngestLocked(const Collector& collector, const R
     return st;
   };
   Status st;
-  for (const format::ManifestFile& file : manifest.files) {
+  // A report written into the account folder as if it were the bucket
+  // (`scan --dest /collectors/eu/<account>` on a local tree) names its data
+  // files relative to that folder.
+  std::string destination = manifest.destination_bucket;
+  if (destination.rfind("arn:aws:s3:::", 0) == 0) destination.erase(0, 13);
+  const std::string key_base = destination != collector.bucket && destination == ref.account
+                                   ? collector.KeyPrefix() + ref.account + "/"
+                                   : "";
+  for (format::ManifestFile file : manifest.files) {
+    file.key = key_base + file.key;
     Result<int64_t> rows = ReadDataFile(source, file, sink);
     if (!rows.ok()) {
       st = rows.status();

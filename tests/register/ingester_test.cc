@@ -312,3 +312,33 @@ TEST_F(IngesterTest, ReingestingIsANoOp) {
 
 }  // namespace
 }  // namespace stocktake::reg
+
+namespace stocktake::reg {
+namespace {
+
+TEST_F(RegisterTest, ReportWrittenIntoTheAccountFolderAsABucketIsFound) {
+  // `scan --dest /collectors/eu/<account>` on a local tree: the account
+  // folder is the destination bucket, so data keys are relative to it.
+  FillBucket("src", 5);
+  std::filesystem::create_directories(root() + "/collector/111111111111");
+  store::LocalStoreOptions options;
+  options.root = root() + "/collector";
+  std::unique_ptr<store::LocalStore> folder = std::move(store::LocalStore::Open(options)).value();
+  FakeClock clock(kDay1);
+  inventory::ReportSpec spec;
+  spec.source = store_.get();
+  spec.source_bucket = "src";
+  spec.optional_fields = {InventoryField::kSize};
+  spec.destination = folder.get();
+  spec.destination_bucket = "111111111111";
+  spec.config_id = "inventory";
+  spec.clock = &clock;
+  Result<inventory::ReportResult> result = inventory::GenerateReport(spec);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  IngestOutcome outcome = Ingest(Ref("111111111111/" + result->manifest_key));
+  ASSERT_EQ(outcome.result, IngestResult::kRegistered) << outcome.reason;
+  EXPECT_EQ(QueryCentral("count(*), sum(size)"), std::vector<std::string>{R"(["6","20"])"});
+}
+
+}  // namespace
+}  // namespace stocktake::reg
