@@ -11,6 +11,8 @@
 #include <CLI/CLI.hpp>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
@@ -161,19 +163,33 @@ Status RunConsumer(const RegisterFlags& flags, const GlobalFlags& globals,
       serve_done = true;
     });
   }
-  const int64_t interval_ms = int64_t{flags.interval_seconds} * 1000;
-  int64_t next_ms = 0;
-  for (;;) {
-    if (Clock::Real()->NowMillis() >= next_ms) {
-      reg::ReconcileSummary summary = consolidator->Reconcile();
+  // Reconciliation runs on its own thread so that a signal is seen at once;
+  // it stops after the report in hand.
+  std::atomic<bool> stop{false};
+  std::mutex wake_mu;
+  std::condition_variable wake;
+  std::thread reconcile_thread([&] {
+    const auto interval = std::chrono::seconds(flags.interval_seconds);
+    std::unique_lock<std::mutex> lock(wake_mu);
+    while (!stop) {
+      lock.unlock();
+      reg::ReconcileSummary summary = consolidator->Reconcile(&stop);
       log("reconciled: " + std::to_string(summary.registered) + " registered, " +
           std::to_string(summary.quarantined) + " quarantined, " +
           std::to_string(summary.errors.size()) + " errors");
       for (const Status& error : summary.errors) log("reconcile: " + error.message());
-      next_ms = Clock::Real()->NowMillis() + interval_ms;
+      lock.lock();
+      wake.wait_for(lock, interval, [&] { return stop.load(); });
     }
-    if (serve_done || signals.Wait(200)) break;
+  });
+  while (!serve_done && !signals.Wait(200)) {
   }
+  {
+    std::lock_guard<std::mutex> lock(wake_mu);
+    stop = true;
+  }
+  wake.notify_all();
+  reconcile_thread.join();
   if (http) {
     http->Stop();
     serve_thread.join();

@@ -21,18 +21,21 @@ bool EndsWith(std::string_view text, std::string_view suffix) {
 Consolidator::Consolidator(std::vector<Collector> collectors, Ingester* ingester)
     : collectors_(std::move(collectors)), ingester_(ingester) {}
 
-ReconcileSummary Consolidator::Reconcile() {
+ReconcileSummary Consolidator::Reconcile(const std::atomic<bool>* stop) {
   ReconcileSummary summary;
   Status cleaned = ingester_->DeleteStaleParts();
   if (!cleaned.ok()) summary.errors.push_back(cleaned);
   for (const Collector& collector : collectors_) {
-    Status st = ReconcileCollector(collector, &summary);
+    if (stop != nullptr && *stop) break;
+    Status st = ReconcileCollector(collector, stop, &summary);
     if (!st.ok()) summary.errors.push_back(st);
   }
   return summary;
 }
 
-Status Consolidator::ReconcileCollector(const Collector& collector, ReconcileSummary* summary) {
+Status Consolidator::ReconcileCollector(const Collector& collector,
+                                        const std::atomic<bool>* stop,
+                                        ReconcileSummary* summary) {
   // The manifest.json keys of every report folder (found through either
   // file), in key order.
   std::set<std::string> manifests;
@@ -54,6 +57,7 @@ Status Consolidator::ReconcileCollector(const Collector& collector, ReconcileSum
     request.continuation_token = page->next_token;
   }
   for (const std::string& manifest_key : manifests) {
+    if (stop != nullptr && *stop) break;
     std::optional<ReportRef> ref = ParseReportKey(collector, manifest_key);
     Result<ReportState> state = ingester_->catalog()->Lookup(collector.Id(), manifest_key);
     if (!state.ok()) {

@@ -15,6 +15,7 @@
 // Ingester must outlive it.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -41,15 +42,17 @@ class Consolidator {
   const std::vector<Collector>& collectors() const { return collectors_; }
 
   // Every collector, every unknown complete report, in key order. A failing
-  // collector or report is recorded in `errors` and the rest go on.
-  ReconcileSummary Reconcile();
+  // collector or report is recorded in `errors` and the rest go on. When
+  // `stop` (may be null) becomes true, it returns after the report in hand.
+  ReconcileSummary Reconcile(const std::atomic<bool>* stop = nullptr);
   // Ingests the report `event` names. An event that names no report of a
   // known collector (or is not a creation) is ignored: kAlreadyKnown with
   // a reason. Errors as Ingester::Ingest.
   Result<IngestOutcome> HandleEvent(const ObjectEvent& event);
 
  private:
-  Status ReconcileCollector(const Collector& collector, ReconcileSummary* summary);
+  Status ReconcileCollector(const Collector& collector, const std::atomic<bool>* stop,
+                            ReconcileSummary* summary);
 
   std::vector<Collector> collectors_;
   Ingester* ingester_;
