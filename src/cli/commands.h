@@ -34,5 +34,7 @@ void RegisterServe(CLI::App* app, GlobalFlags* globals, Action* action);
 void RegisterCat(CLI::App* app, GlobalFlags* globals, Action* action);
 void RegisterNotify(CLI::App* app, GlobalFlags* globals, Action* action);
 void RegisterRuns(CLI::App* app, GlobalFlags* globals, Action* action);
+void RegisterRegisterCommand(CLI::App* app, GlobalFlags* globals, Action* action);
+void RegisterDdl(CLI::App* app, GlobalFlags* globals, Action* action);
 
 }  // namespace stocktake::cli

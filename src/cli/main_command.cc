@@ -73,6 +73,8 @@ int Main(int argc, char** argv) {
   RegisterCat(&app, &globals, &action);
   RegisterNotify(&app, &globals, &action);
   RegisterRuns(&app, &globals, &action);
+  RegisterRegisterCommand(&app, &globals, &action);
+  RegisterDdl(&app, &globals, &action);
 
   try {
     app.parse(argc, argv);

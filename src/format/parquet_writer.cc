@@ -92,6 +92,76 @@ Status ParquetReportWriter::Append(const store::ObjectInfo& record) {
     failed_ = st;
     return st;
   }
+  return EndRow();
+}
+
+Status ParquetReportWriter::AppendCells(const std::vector<CellValue>& cells) {
+  if (done_) return FailedPrecondition("parquet writer: AppendCells after Finish/Abandon");
+  RETURN_IF_ERROR(failed_);
+  // Checked before anything is added, so a bad row leaves the file intact.
+  if (cells.size() != options_.columns.size()) {
+    return InvalidArgument("parquet writer: " + std::to_string(cells.size()) + " cells for " +
+                           std::to_string(options_.columns.size()) + " columns");
+  }
+  for (size_t i = 0; i < cells.size(); ++i) {
+    const InventoryField field = options_.columns[i];
+    CellType want = CellType::kString;
+    switch (FieldTypeOf(field)) {
+      case FieldType::kString:
+        want = CellType::kString;
+        break;
+      case FieldType::kBool:
+        want = CellType::kBool;
+        break;
+      case FieldType::kInt64:
+        want = CellType::kInt64;
+        break;
+      case FieldType::kTimestampMillis:
+        want = CellType::kTimestampMillis;
+        break;
+    }
+    const bool null_ok = !IsRequired(field);
+    if (cells[i].type != want && !(null_ok && cells[i].is_null())) {
+      return InvalidArgument("parquet writer: column " + std::string(FieldColumnName(field)) +
+                             " got a " + CellTypeName(cells[i].type) + " cell, expected " +
+                             CellTypeName(want) + (null_ok ? " or null" : ""));
+    }
+  }
+  if (bytes_ == 0) RETURN_IF_ERROR(Emit(kMagic));
+  Status st = AppendCellValues(cells);
+  if (!st.ok()) {
+    failed_ = st;
+    return st;
+  }
+  return EndRow();
+}
+
+Status ParquetReportWriter::AppendCellValues(const std::vector<CellValue>& cells) {
+  for (size_t i = 0; i < cells.size(); ++i) {
+    ParquetColumnWriter& c = columns_[i];
+    const CellValue& cell = cells[i];
+    switch (cell.type) {
+      case CellType::kNull:
+        RETURN_IF_ERROR(c.AddNull());
+        break;
+      case CellType::kString:
+        RETURN_IF_ERROR(c.AddString(cell.string_value));
+        break;
+      case CellType::kBool:
+        RETURN_IF_ERROR(c.AddBool(cell.int_value != 0));
+        break;
+      case CellType::kInt64:
+      case CellType::kTimestampMillis:
+        RETURN_IF_ERROR(c.AddInt64(cell.int_value));
+        break;
+      case CellType::kDouble:
+        return Internal("parquet writer: double cell passed the type check");
+    }
+  }
+  return Status::OK();
+}
+
+Status ParquetReportWriter::EndRow() {
   ++rows_;
   ++group_rows_;
   bool full = group_rows_ >= options_.parquet_row_group_rows;

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "base/hash.h"
+#include "format/cell_value.h"
 #include "format/parquet_column_writer.h"
 #include "format/parquet_metadata.h"
 #include "format/report_writer.h"
@@ -42,6 +43,14 @@ class ParquetReportWriter : public ReportWriter {
   // The ObjectWriter's status when a row group fails to upload;
   // FailedPrecondition after Finish/Abandon or a previous failure.
   Status Append(const store::ObjectInfo& record) override;
+  // Appends one row given as typed cells, one per options.columns entry in
+  // the same order (the register's normalised rows, where every absent
+  // value must stay null rather than take ObjectInfo's defaults): kString
+  // for string columns, kBool, kInt64, kTimestampMillis (epoch ms) for the
+  // others, kNull for absent. InvalidArgument naming the column for a wrong
+  // cell count, a type that does not match or a null bucket/key; otherwise
+  // as Append.
+  Status AppendCells(const std::vector<CellValue>& cells);
   Result<FileSummary> Finish() override;
   void Abandon() override;
   // Bytes handed to the ObjectWriter plus the closed compressed pages of
@@ -52,6 +61,9 @@ class ParquetReportWriter : public ReportWriter {
 
  private:
   Status AppendValues(const store::ObjectInfo& record);
+  Status AppendCellValues(const std::vector<CellValue>& cells);
+  // Counts the appended row and closes the row group when it is full.
+  Status EndRow();
   Status FlushRowGroup();
   Status Emit(std::string_view bytes);
 

@@ -8,6 +8,7 @@
 
 #include "base/hash.h"
 #include "format/format_test_util.h"
+#include "format/parquet_reader.h"
 #include "testing/memory_writer.h"
 
 namespace stocktake::format {
@@ -123,6 +124,69 @@ TEST(ParquetWriterTest, BadOptionsAreInvalidArgument) {
   (*snappy)->Abandon();
   options.parquet_row_group_rows = 0;
   EXPECT_EQ(NewReportWriter(options, &out).status().code(), Code::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace stocktake::format
+
+namespace stocktake::format {
+namespace {
+
+TEST(ParquetWriterCellsTest, AppendCellsKeepsNullsAndRejectsMismatches) {
+  ReportWriterOptions options;
+  options.format = ReportFormat::kParquet;
+  options.source_bucket = "b";
+  options.columns = {InventoryField::kBucket, InventoryField::kKey, InventoryField::kSize,
+                     InventoryField::kIsLatest, InventoryField::kLastModifiedDate};
+  testing::StringWriter out;
+  ParquetReportWriter writer(options, &out);
+  auto cell = [](CellType type, int64_t v = 0, std::string s = "") {
+    CellValue c;
+    c.type = type;
+    c.int_value = v;
+    c.string_value = std::move(s);
+    return c;
+  };
+  const CellValue null;
+  EXPECT_EQ(writer.AppendCells({cell(CellType::kString, 0, "b")}).code(), Code::kInvalidArgument);
+  EXPECT_EQ(writer.AppendCells({cell(CellType::kString, 0, "b"), null, null, null, null}).code(),
+            Code::kInvalidArgument);  // key is required
+  EXPECT_EQ(writer
+                .AppendCells({cell(CellType::kString, 0, "b"), cell(CellType::kString, 0, "k"),
+                              cell(CellType::kString, 0, "12"), null, null})
+                .code(),
+            Code::kInvalidArgument);  // size must be int64
+  ASSERT_TRUE(writer
+                  .AppendCells({cell(CellType::kString, 0, "b"), cell(CellType::kString, 0, "k1"),
+                                cell(CellType::kInt64, 12), cell(CellType::kBool, 1),
+                                cell(CellType::kTimestampMillis, 1700000000123)})
+                  .ok());
+  ASSERT_TRUE(writer
+                  .AppendCells({cell(CellType::kString, 0, "b"), cell(CellType::kString, 0, "k2"),
+                                null, null, null})
+                  .ok());
+  Result<FileSummary> summary = writer.Finish();
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->rows, 2);
+
+  const std::string bytes = out.data();
+  auto read = [&bytes](int64_t offset, int64_t length) -> Result<std::string> {
+    return bytes.substr(static_cast<size_t>(offset), static_cast<size_t>(length));
+  };
+  Result<std::unique_ptr<ParquetReader>> reader =
+      ParquetReader::Open(read, static_cast<int64_t>(bytes.size()), "memory");
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  std::vector<CellValue> row;
+  ASSERT_TRUE(*(*reader)->NextRow(&row));
+  EXPECT_EQ(row[2], cell(CellType::kInt64, 12));
+  EXPECT_EQ(row[3], cell(CellType::kBool, 1));
+  EXPECT_EQ(row[4], cell(CellType::kTimestampMillis, 1700000000123));
+  ASSERT_TRUE(*(*reader)->NextRow(&row));
+  EXPECT_EQ(row[1].string_value, "k2");
+  EXPECT_TRUE(row[2].is_null());
+  EXPECT_TRUE(row[3].is_null());
+  EXPECT_TRUE(row[4].is_null());
+  EXPECT_FALSE(*(*reader)->NextRow(&row));
 }
 
 }  // namespace

@@ -1,0 +1,103 @@
+// `stocktake register --once` against the real S3 server (Ceph RGW): two
+// regional collector buckets, two accounts, two source buckets per account
+// and region, reports made by `stocktake scan` (CSV and Parquet) into the
+// collectors as the seed's scripts lay them out, one consolidation into a
+// central bucket, and DuckDB's count(*) and sum(size) over the central
+// store (hive partitioning) equal to the sources exactly.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "testing/duckdb.h"
+#include "testing/s3_e2e.h"
+#include "testing/s3_report.h"
+
+namespace stocktake::testing {
+namespace {
+
+class RegisterS3Test : public S3EndToEndTest {};
+
+TEST_F(RegisterS3Test, OnceConsolidatesTwoRegionsTwoAccountsIntoTheCentralBucket) {
+  const std::vector<std::string> regions = {"eu-west-1", "us-east-1"};
+  const std::vector<std::string> accounts = {"111111111111", "222222222222"};
+  std::map<std::string, std::string> collector_of;  // region -> bucket
+  for (const std::string& region : regions) collector_of[region] = NewBucket("coll");
+  const std::string central = NewBucket("central");
+
+  int64_t rows = 0, bytes = 0;
+  int n = 0;
+  std::vector<std::string> expected_groups;
+  for (const std::string& region : regions) {
+    for (const std::string& account : accounts) {
+      for (int b = 0; b < 2; ++b, ++n) {
+        const std::string src = NewBucket("src");
+        std::vector<std::string> keys;
+        for (int i = 0; i < 20 + n; ++i) keys.push_back("k " + std::to_string(i) + "+x");
+        PutAll(src, keys, [n](const std::string& k) { return std::string(k.size() + n, 'b'); });
+        int64_t src_bytes = 0;
+        for (const std::string& k : keys) src_bytes += static_cast<int64_t>(k.size()) + n;
+        rows += static_cast<int64_t>(keys.size());
+        bytes += src_bytes;
+        expected_groups.push_back("[\"" + account + "\",\"" + region + "\",\"" + src + "\",\"" +
+                                  std::to_string(keys.size()) + "\",\"" +
+                                  std::to_string(src_bytes) + "\"]");
+        RunResult scan = Stocktake({"scan", "s3://" + src, "--dest",
+                                    "s3://" + collector_of[region] + "/" + account, "--id",
+                                    "inventory", "--format", n % 2 ? "parquet" : "csv",
+                                    "--fields", "Size,LastModifiedDate,ETag,StorageClass",
+                                    "--endpoint-url", server_->endpoint()});
+        ASSERT_EQ(scan.exit_code, 0) << scan.err;
+      }
+    }
+  }
+  std::sort(expected_groups.begin(), expected_groups.end());
+
+  std::vector<std::string> args = {"register", "--central", "s3://" + central + "/inventory",
+                                   "--endpoint-url", server_->endpoint(), "--once"};
+  for (const std::string& region : regions) {
+    args.push_back("--collector");
+    args.push_back(region + "=s3://" + collector_of[region]);
+  }
+  RunResult once = Stocktake(args);
+  ASSERT_EQ(once.exit_code, 0) << once.err;
+  EXPECT_EQ(once.out,
+            "reconciled: 8 reports seen, 8 registered, 0 quarantined, 0 already known, 0 errors\n");
+
+  // Read the central bucket back as users would, partitions and all.
+  Result<std::vector<std::string>> keys = ListKeys(*store_, central, "inventory/");
+  ASSERT_TRUE(keys.ok()) << keys.status().ToString();
+  ASSERT_EQ(keys->size(), 8u);
+  for (const std::string& key : *keys) {
+    EXPECT_EQ(key.rfind("inventory/dt=", 0), 0u) << key;
+    Result<std::string> data = store_->Get(central, key);
+    ASSERT_TRUE(data.ok()) << data.status().ToString();
+    WriteFile(dir_.Sub("download/" + key), *data);
+  }
+  const std::string from =
+      "FROM read_parquet(" +
+      SqlQuote(dir_.Sub("download/inventory/dt=*/account=*/region=*/bucket=*/*.parquet")) +
+      ", hive_partitioning = true, union_by_name = true)";
+  Result<std::vector<std::string>> totals = DuckDbQuery("SELECT count(*), sum(size) " + from);
+  ASSERT_TRUE(totals.ok()) << totals.status().ToString();
+  EXPECT_EQ(*totals, std::vector<std::string>{"[\"" + std::to_string(rows) + "\",\"" +
+                                              std::to_string(bytes) + "\"]"});
+  Result<std::vector<std::string>> groups = DuckDbQuery(
+      "SELECT account, region, bucket, count(*), sum(size) " + from + " GROUP BY ALL ORDER BY ALL");
+  ASSERT_TRUE(groups.ok()) << groups.status().ToString();
+  EXPECT_EQ(*groups, expected_groups);
+  Result<std::vector<std::string>> decoded =
+      DuckDbQuery("SELECT count(*) " + from + " WHERE key = 'k 1+x'");
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(*decoded, std::vector<std::string>{"[\"8\"]"});
+
+  // A second pass registers nothing and rewrites nothing.
+  RunResult again = Stocktake(args);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("0 registered"), std::string::npos) << again.out;
+  Result<std::vector<std::string>> after = ListKeys(*store_, central, "inventory/");
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(*after, *keys);
+}
+
+}  // namespace
+}  // namespace stocktake::testing
