@@ -9,6 +9,9 @@
 #include <thread>
 
 #include "serve_test_util.h"
+#include "testing/nats_server.h"
+#include "testing/s3_event.h"
+#include "testing/webhook_receiver.h"
 
 namespace stocktake::server {
 namespace {
@@ -197,6 +200,64 @@ TEST_F(DaemonTest, RemoteRunDeliversTheReportAndRecordsIt) {
                      "status=200"),
             std::string::npos)
       << log;
+}
+
+// Issue 6: a webhook and a real nats-server each get exactly one event per
+// delivered report, also when the webhook is down across a daemon restart.
+TEST_F(DaemonTest, EveryDeliveredReportIsAnnouncedOnceToWebhookAndNats) {
+  std::unique_ptr<testing::WebhookReceiver> hook = testing::WebhookReceiver::Start();
+  ASSERT_NE(hook, nullptr);
+  std::unique_ptr<testing::NatsServer> nats = testing::NatsServer::Start();
+  ASSERT_NE(nats, nullptr);
+  ASSERT_TRUE(nats->AddStream("INVENTORY", "inventory.reports").ok());
+  const std::vector<std::string> notify = {"--no-scheduler", "--notify-webhook", hook->url(),
+                                           "--notify-nats", nats->url(), "--notify-nats-subject",
+                                           "inventory.reports"};
+  PutObjects(2);
+  StartDaemon(notify);
+  PutDailyConfig();
+
+  // Report 1: both targets up.
+  testing::RunResult first = RemoteRun("src", "daily");
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  ASSERT_TRUE(hook->WaitForReceived(1, 30000));
+  std::this_thread::sleep_for(std::chrono::seconds(1));  // nothing else may follow
+  EXPECT_EQ(hook->Received().size(), 1u);
+
+  // Report 2 while the webhook is down; the daemon stops before it comes back.
+  const int hook_port = hook->port();
+  hook->Stop();
+  PutObjects(3);
+  std::this_thread::sleep_for(std::chrono::seconds(1));  // a new ETag for the new checksum
+  testing::RunResult second = RemoteRun("src", "daily");
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(daemon_->Stop(), 0);
+  hook = testing::WebhookReceiver::Start(hook_port);
+  ASSERT_NE(hook, nullptr);
+  StartDaemon(notify);  // same state folder: the pending event is delivered now
+  ASSERT_TRUE(hook->WaitForReceived(1, 30000));
+  std::this_thread::sleep_for(std::chrono::seconds(2));  // nothing else may follow
+  EXPECT_EQ(daemon_->Stop(), 0);
+
+  std::vector<testing::WebhookRequest> webhook = hook->Received();
+  ASSERT_EQ(webhook.size(), 1u);  // after the restart: report 2 only
+  Result<std::vector<testing::NatsMessage>> messages =
+      nats->Consume("INVENTORY", "inventory.reports");
+  ASSERT_TRUE(messages.ok()) << messages.status().ToString();
+  ASSERT_EQ(messages->size(), 2u);  // reports 1 and 2, once each
+  EXPECT_NE((*messages)[0].msg_id, (*messages)[1].msg_id);
+  EXPECT_EQ(webhook[0].event_id, (*messages)[1].msg_id);
+  for (const std::string& body : {webhook[0].body, (*messages)[0].data, (*messages)[1].data}) {
+    Result<testing::ParsedS3Event> event = testing::ParseS3Event(body);
+    ASSERT_TRUE(event.ok()) << event.status().ToString() << "\n" << body;
+    EXPECT_EQ(event->event_name, "ObjectCreated:Put");
+    EXPECT_EQ(event->aws_region, kRegion);
+    EXPECT_EQ(event->bucket_name, "dest");
+    EXPECT_EQ(event->configuration_id, "daily");
+    EXPECT_TRUE(event->key.starts_with("inv/src/daily/")) << event->key;
+    EXPECT_TRUE(event->key.ends_with("/manifest.checksum")) << event->key;
+    EXPECT_GT(event->size, 0);
+  }
 }
 
 TEST_F(DaemonTest, RemoteRunErrorsAreOneLineWithExitCodes) {
