@@ -42,22 +42,22 @@ CREATE TABLE IF NOT EXISTS runs (
 CREATE INDEX IF NOT EXISTS runs_by_config ON runs (store_id, bucket, config_id, slot_ms);
 )sql";
 
-Status Migrate(sqlite3* db, const std::string& path) {
+Status Migrate(sqlite3* db, const std::string& path, const DatabaseSchema& schema) {
   const std::string what = "migrate " + path;
+  const int64_t newest = static_cast<int64_t>(schema.migrations.size());
   return InWriteTransaction(db, what, [&]() -> Status {
     ASSIGN_OR_RETURN(SqliteStatement stmt, SqliteStatement::Prepare(db, "PRAGMA user_version", what));
     ASSIGN_OR_RETURN(bool row, stmt.Step());
     const int64_t version = row ? stmt.Int64(0) : 0;
-    if (version > kStateSchemaVersion) {
+    if (version > newest) {
       return FailedPrecondition(what + ": schema version " + std::to_string(version) +
-                                " is newer than this program's " +
-                                std::to_string(kStateSchemaVersion));
+                                " is newer than this program's " + std::to_string(newest));
     }
-    if (version < 1) RETURN_IF_ERROR(SqliteExec(db, kSchemaV1, what));
-    if (version < 2) RETURN_IF_ERROR(SqliteExec(db, kSchemaV2, what));
-    if (version < kStateSchemaVersion) {
-      RETURN_IF_ERROR(SqliteExec(
-          db, "PRAGMA user_version = " + std::to_string(kStateSchemaVersion), what));
+    for (int64_t v = version; v < newest; ++v) {
+      RETURN_IF_ERROR(SqliteExec(db, schema.migrations[static_cast<size_t>(v)], what));
+    }
+    if (version < newest) {
+      RETURN_IF_ERROR(SqliteExec(db, "PRAGMA user_version = " + std::to_string(newest), what));
     }
     return Status::OK();
   });
@@ -65,11 +65,12 @@ Status Migrate(sqlite3* db, const std::string& path) {
 
 }  // namespace
 
-Result<sqlite3*> OpenStateDatabase(const std::string& state_dir, std::string* path) {
+Result<sqlite3*> OpenDatabase(const std::string& state_dir, const DatabaseSchema& schema,
+                              std::string* path) {
   std::error_code ec;
   std::filesystem::create_directories(state_dir, ec);
   if (ec) return ErrnoStatus("create state directory " + state_dir, ec.value());
-  *path = state_dir + "/" + std::string(kStateDatabaseFile);
+  *path = state_dir + "/" + std::string(schema.file);
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(path->c_str(), &db,
                                  SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
@@ -79,14 +80,24 @@ Result<sqlite3*> OpenStateDatabase(const std::string& state_dir, std::string* pa
     sqlite3_close(db);
     return st;
   }
-  sqlite3_busy_timeout(db, kBusyTimeoutMs);
-  Status st = SqliteExec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "set up " + *path);
-  if (st.ok()) st = Migrate(db, *path);
+  sqlite3_busy_timeout(db, schema.busy_timeout_ms);
+  const char* pragmas = schema.synchronous_full
+                            ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                            : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;";
+  Status st = SqliteExec(db, pragmas, "set up " + *path);
+  if (st.ok()) st = Migrate(db, *path, schema);
   if (!st.ok()) {
     sqlite3_close(db);
     return st;
   }
   return db;
+}
+
+Result<sqlite3*> OpenStateDatabase(const std::string& state_dir, std::string* path) {
+  static_assert(kStateSchemaVersion == 2, "list every migration below");
+  const DatabaseSchema schema{kStateDatabaseFile, {kSchemaV1, kSchemaV2},
+                              /*synchronous_full=*/false, kBusyTimeoutMs};
+  return OpenDatabase(state_dir, schema, path);
 }
 
 }  // namespace stocktake::config

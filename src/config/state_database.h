@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 
@@ -18,10 +19,24 @@ namespace stocktake::config {
 inline constexpr int kStateSchemaVersion = 2;
 inline constexpr std::string_view kStateDatabaseFile = "stocktake.db";
 
-// Opens (creating the folder and file as needed) and migrates the database;
-// the caller owns the connection (sqlite3_close). IOError/PermissionDenied
-// when the file can't be opened; FailedPrecondition when a newer program
-// wrote it.
+// A SQLite file of the state folder and how to build its schema.
+struct DatabaseSchema {
+  std::string_view file;  // name inside the state folder
+  // migrations[i] takes the schema from version i to i + 1 (PRAGMA
+  // user_version); the newest version is migrations.size().
+  std::vector<std::string_view> migrations;
+  bool synchronous_full = false;  // FULL: survives a power cut, not only a crash
+  int busy_timeout_ms = 10000;
+};
+
+// Opens <state_dir>/<schema.file> (creating the folder and file as needed)
+// in WAL mode and migrates it in one write transaction; the caller owns the
+// connection (sqlite3_close). IOError/PermissionDenied when the file can't
+// be opened; FailedPrecondition when a newer program wrote it.
+Result<sqlite3*> OpenDatabase(const std::string& state_dir, const DatabaseSchema& schema,
+                              std::string* path);
+
+// OpenDatabase for stocktake.db (configs and runs).
 Result<sqlite3*> OpenStateDatabase(const std::string& state_dir, std::string* path);
 
 // Runs `body` between BEGIN IMMEDIATE and COMMIT; rolls back when it fails.

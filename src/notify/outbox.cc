@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "config/sqlite_statement.h"
+#include "config/state_database.h"
 
 namespace stocktake::notify {
 namespace {
@@ -92,48 +93,15 @@ std::string_view DeliveryStateName(DeliveryState state) {
 }
 
 Result<std::unique_ptr<Outbox>> Outbox::Open(const std::string& state_dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(state_dir, ec);
-  if (ec) return ErrnoStatus("create state directory " + state_dir, ec.value());
-  std::string path = state_dir + "/" + std::string(kDatabaseFile);
-  sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(
-      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-  if (rc != SQLITE_OK) {
-    Status st = config::SqliteError(db, rc, "open " + path);
-    sqlite3_close(db);
-    return st;
-  }
-  std::unique_ptr<Outbox> outbox(new Outbox(db, path));
-  sqlite3_busy_timeout(db, kBusyTimeoutMs);
-  // synchronous=FULL: an event acknowledged to the publisher survives a
-  // power cut, not only a process crash.
-  RETURN_IF_ERROR(
-      SqliteExec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", "set up " + path));
-  RETURN_IF_ERROR(outbox->Migrate());
-  return outbox;
+  std::string path;
+  static_assert(kSchemaVersion == 1, "list every migration below");
+  const config::DatabaseSchema schema{kDatabaseFile, {kSchemaV1}, /*synchronous_full=*/true,
+                                      kBusyTimeoutMs};
+  ASSIGN_OR_RETURN(sqlite3* db, config::OpenDatabase(state_dir, schema, &path));
+  return std::unique_ptr<Outbox>(new Outbox(db, path));
 }
 
 Outbox::~Outbox() { sqlite3_close(db_); }
-
-Status Outbox::Migrate() {
-  std::string what = "migrate " + path_;
-  return InWriteTransaction(db_, what, [&]() -> Status {
-    ASSIGN_OR_RETURN(SqliteStatement stmt,
-                     SqliteStatement::Prepare(db_, "PRAGMA user_version", what));
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    int64_t version = row ? stmt.Int64(0) : 0;
-    if (version > kSchemaVersion) {
-      return FailedPrecondition(what + ": schema version " + std::to_string(version) +
-                                " is newer than this program's " + std::to_string(kSchemaVersion));
-    }
-    if (version == 0) {
-      RETURN_IF_ERROR(SqliteExec(db_, kSchemaV1, what));
-      RETURN_IF_ERROR(SqliteExec(db_, "PRAGMA user_version = 1", what));
-    }
-    return Status::OK();
-  });
-}
 
 Result<int> Outbox::Add(std::string_view event_id, std::string_view body, std::string_view bucket,
                         std::string_view key, int64_t created_ms,

@@ -102,7 +102,6 @@ class Outbox {
 
  private:
   Outbox(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
-  Status Migrate();
   Status SetOutcome(std::string_view sql, std::string_view what, std::string_view event_id,
                     std::string_view target, int attempts, int64_t first_attempt_ms,
                     int64_t next_attempt_ms, std::string_view error);

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "config/sqlite_statement.h"
+#include "config/state_database.h"
 
 namespace stocktake::reg {
 namespace {
@@ -87,47 +88,15 @@ bool IsNewer(const RegisteredReport& a, const RegisteredReport& b) {
 }  // namespace
 
 Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& state_dir, const Clock* clock) {
-  std::error_code ec;
-  std::filesystem::create_directories(state_dir, ec);
-  if (ec) return ErrnoStatus("create state directory " + state_dir, ec.value());
-  std::string path = state_dir + "/" + std::string(kDatabaseFile);
-  sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
-  if (rc != SQLITE_OK) {
-    Status st = config::SqliteError(db, rc, "open " + path);
-    sqlite3_close(db);
-    return st;
-  }
-  std::unique_ptr<Catalog> catalog(new Catalog(db, path, clock));
-  sqlite3_busy_timeout(db, kBusyTimeoutMs);
-  RETURN_IF_ERROR(SqliteExec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
-                             "set up " + path));
-  RETURN_IF_ERROR(catalog->Migrate());
-  return catalog;
+  std::string path;
+  static_assert(kSchemaVersion == 1, "list every migration below");
+  const config::DatabaseSchema schema{kDatabaseFile, {kSchemaV1}, /*synchronous_full=*/true,
+                                      kBusyTimeoutMs};
+  ASSIGN_OR_RETURN(sqlite3* db, config::OpenDatabase(state_dir, schema, &path));
+  return std::unique_ptr<Catalog>(new Catalog(db, path, clock));
 }
 
 Catalog::~Catalog() { sqlite3_close(db_); }
-
-Status Catalog::Migrate() {
-  std::string what = "migrate " + path_;
-  return InWriteTransaction(db_, what, [&]() -> Status {
-    ASSIGN_OR_RETURN(SqliteStatement stmt,
-                     SqliteStatement::Prepare(db_, "PRAGMA user_version", what));
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    int64_t version = row ? stmt.Int64(0) : 0;
-    if (version > kSchemaVersion) {
-      return FailedPrecondition(what + ": schema version " + std::to_string(version) +
-                                " is newer than this program's " + std::to_string(kSchemaVersion));
-    }
-    if (version == 0) {
-      RETURN_IF_ERROR(SqliteExec(db_, kSchemaV1, what));
-      RETURN_IF_ERROR(SqliteExec(db_, "PRAGMA user_version = 1", what));
-    }
-    return Status::OK();
-  });
-}
 
 Result<ReportState> Catalog::Lookup(std::string_view collector, std::string_view manifest_key) {
   std::lock_guard<std::mutex> lock(mu_);

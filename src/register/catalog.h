@@ -102,7 +102,6 @@ class Catalog {
  private:
   Catalog(sqlite3* db, std::string path, const Clock* clock)
       : db_(db), path_(std::move(path)), clock_(clock) {}
-  Status Migrate();
   Result<ReportState> LookupLocked(std::string_view collector, std::string_view manifest_key);
   Result<std::vector<RegisteredReport>> SelectReports(std::string_view where);
 
