@@ -41,15 +41,6 @@ CREATE INDEX IF NOT EXISTS deliveries_by_target ON deliveries (target, state);
 constexpr std::string_view kPending = "pending";
 constexpr std::string_view kFailed = "failed";
 
-template <typename Fn>
-Status InWriteTransaction(sqlite3* db, const std::string& what, Fn body) {
-  RETURN_IF_ERROR(SqliteExec(db, "BEGIN IMMEDIATE", what));
-  Status st = body();
-  if (st.ok()) st = SqliteExec(db, "COMMIT", what);
-  if (!st.ok()) SqliteExec(db, "ROLLBACK", what).IgnoreError();
-  return st;
-}
-
 // "?2, ?3, ..." for an IN list of `count` parameters starting at `first`.
 std::string Placeholders(size_t first, size_t count) {
   std::string out;
@@ -109,7 +100,7 @@ Result<int> Outbox::Add(std::string_view event_id, std::string_view body, std::s
   std::lock_guard<std::mutex> lock(mu_);
   std::string what = "store event " + std::string(event_id) + " in " + path_;
   int added = 0;
-  RETURN_IF_ERROR(InWriteTransaction(db_, what, [&]() -> Status {
+  RETURN_IF_ERROR(config::InWriteTransaction(db_, what, [&]() -> Status {
     ASSIGN_OR_RETURN(SqliteStatement event,
                      SqliteStatement::Prepare(db_,
                                               "INSERT OR IGNORE INTO events (id, body, bucket, "
@@ -143,7 +134,7 @@ Result<std::optional<Delivery>> Outbox::Claim(std::string_view target, int64_t n
   std::lock_guard<std::mutex> lock(mu_);
   std::string what = "claim an event for " + std::string(target) + " in " + path_;
   std::optional<Delivery> out;
-  RETURN_IF_ERROR(InWriteTransaction(db_, what, [&]() -> Status {
+  RETURN_IF_ERROR(config::InWriteTransaction(db_, what, [&]() -> Status {
     ASSIGN_OR_RETURN(
         SqliteStatement select,
         SqliteStatement::Prepare(db_,
@@ -179,7 +170,7 @@ Status Outbox::Acknowledge(std::string_view event_id, std::string_view target) {
   std::lock_guard<std::mutex> lock(mu_);
   std::string what =
       "acknowledge event " + std::string(event_id) + " for " + std::string(target) + " in " + path_;
-  return InWriteTransaction(db_, what, [&]() -> Status {
+  return config::InWriteTransaction(db_, what, [&]() -> Status {
     ASSIGN_OR_RETURN(SqliteStatement del,
                      SqliteStatement::Prepare(
                          db_, "DELETE FROM deliveries WHERE event_id = ?1 AND target = ?2", what));

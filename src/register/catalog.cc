@@ -49,15 +49,6 @@ constexpr const char* kReportColumns =
     "collector, manifest_key, checksum, account, region, bucket, dt, config_id, creation_ms, "
     "rows, bytes, part_key, registered_at_ms, superseded_by, part_deleted";
 
-template <typename Fn>
-Status InWriteTransaction(sqlite3* db, const std::string& what, Fn body) {
-  RETURN_IF_ERROR(SqliteExec(db, "BEGIN IMMEDIATE", what));
-  Status st = body();
-  if (st.ok()) st = SqliteExec(db, "COMMIT", what);
-  if (!st.ok()) SqliteExec(db, "ROLLBACK", what).IgnoreError();
-  return st;
-}
-
 RegisteredReport ReadReport(const SqliteStatement& s) {
   RegisteredReport r;
   r.collector = s.Text(0);
@@ -130,7 +121,7 @@ Result<CommitOutcome> Catalog::Commit(RegisteredReport report) {
   report.registered_at_ms = clock_->NowMillis();
   report.part_deleted = false;
   report.superseded_by.clear();
-  Status st = InWriteTransaction(db_, what, [&]() -> Status {
+  Status st = config::InWriteTransaction(db_, what, [&]() -> Status {
     ASSIGN_OR_RETURN(ReportState state, LookupLocked(report.collector, report.manifest_key));
     if (state != ReportState::kUnknown) {
       outcome.already_known = true;
@@ -238,7 +229,7 @@ Status Catalog::Quarantine(std::string_view collector, std::string_view manifest
                            std::string_view reason) {
   std::lock_guard<std::mutex> lock(mu_);
   const std::string what = "quarantine report " + std::string(manifest_key) + " in " + path_;
-  return InWriteTransaction(db_, what, [&]() -> Status {
+  return config::InWriteTransaction(db_, what, [&]() -> Status {
     ASSIGN_OR_RETURN(ReportState state, LookupLocked(collector, manifest_key));
     if (state != ReportState::kUnknown) return Status::OK();
     ASSIGN_OR_RETURN(SqliteStatement s,
