@@ -87,12 +87,10 @@ Status ConfigStore::Put(std::string_view store_id, std::string_view bucket,
                                               what));
     RETURN_IF_ERROR(select.BindText(1, store_id));
     RETURN_IF_ERROR(select.BindText(2, bucket));
-    std::vector<ConfigSummary> existing;
-    for (;;) {
-      ASSIGN_OR_RETURN(bool row, select.Step());
-      if (!row) break;
-      existing.push_back(ConfigSummary{select.Text(0), select.OptionalText(1)});
-    }
+    ASSIGN_OR_RETURN(std::vector<ConfigSummary> existing,
+                     select.ReadAll([](const SqliteStatement& row) {
+                       return ConfigSummary{row.Text(0), row.OptionalText(1)};
+                     }));
     RETURN_IF_ERROR(
         ValidateAgainstExisting(Summarize(config), existing, profile).WithContext(what));
     ASSIGN_OR_RETURN(SqliteStatement insert,
@@ -176,14 +174,7 @@ Result<std::vector<StoredConfig>> ConfigStore::ListAll(std::string_view store_id
                                                 "ORDER BY bucket, config_id",
                                             what));
   RETURN_IF_ERROR(stmt.BindText(1, store_id));
-  std::vector<StoredConfig> out;
-  for (;;) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    ASSIGN_OR_RETURN(StoredConfig c, ReadRow(stmt, path_));
-    out.push_back(std::move(c));
-  }
-  return out;
+  return stmt.ReadAll([&](const SqliteStatement& row) { return ReadRow(row, path_); });
 }
 
 Status ConfigStore::Delete(std::string_view store_id, std::string_view bucket,

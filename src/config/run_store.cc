@@ -137,14 +137,7 @@ Result<std::vector<RunRecord>> RunStore::List(const RunQuery& query) const {
   RETURN_IF_ERROR(stmt.BindText(2, query.bucket));
   RETURN_IF_ERROR(stmt.BindText(3, query.config_id));
   RETURN_IF_ERROR(stmt.BindInt64(4, query.limit));
-  std::vector<RunRecord> out;
-  for (;;) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    ASSIGN_OR_RETURN(RunRecord run, ReadRow(stmt, path_));
-    out.push_back(std::move(run));
-  }
-  return out;
+  return stmt.ReadAll([&](const SqliteStatement& row) { return ReadRow(row, path_); });
 }
 
 Result<std::optional<int64_t>> RunStore::LastScheduledSlot(std::string_view store_id,

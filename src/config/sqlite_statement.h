@@ -11,6 +11,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <vector>
 
 #include "base/status.h"
 
@@ -42,6 +44,11 @@ class SqliteStatement {
   // Advances: true when a row is ready, false when done.
   Result<bool> Step();
 
+  // Steps through every remaining row and returns read(*this) for each.
+  // `read` returns a T, or a Result<T> whose first error ends the walk.
+  template <typename Read>
+  auto ReadAll(Read&& read);
+
   // Column accessors for the current row (0-based). NULL text reads as "".
   std::string Text(int column) const;
   std::optional<std::string> OptionalText(int column) const;
@@ -56,5 +63,35 @@ class SqliteStatement {
   sqlite3_stmt* stmt_;
   std::string what_;
 };
+
+namespace internal {
+template <typename T>
+struct RowType {
+  using type = T;
+};
+template <typename T>
+struct RowType<Result<T>> {
+  using type = T;
+};
+}  // namespace internal
+
+template <typename Read>
+auto SqliteStatement::ReadAll(Read&& read) {
+  using Returned = std::invoke_result_t<Read&, SqliteStatement&>;
+  using T = typename internal::RowType<Returned>::type;
+  return [&]() -> Result<std::vector<T>> {
+    std::vector<T> out;
+    for (;;) {
+      ASSIGN_OR_RETURN(bool row, Step());
+      if (!row) return out;
+      if constexpr (std::is_same_v<Returned, T>) {
+        out.push_back(read(*this));
+      } else {
+        ASSIGN_OR_RETURN(T value, read(*this));
+        out.push_back(std::move(value));
+      }
+    }
+  }();
+}
 
 }  // namespace stocktake::config

@@ -270,13 +270,7 @@ Result<std::vector<Delivery>> Outbox::List(int limit) {
                                                 "d.event_id ORDER BY d.rowid LIMIT ?1",
                                             what));
   RETURN_IF_ERROR(stmt.BindInt64(1, limit));
-  std::vector<Delivery> out;
-  for (;;) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    out.push_back(ReadDelivery(stmt));
-  }
-  return out;
+  return stmt.ReadAll(ReadDelivery);
 }
 
 Result<std::vector<std::string>> Outbox::Targets() {
@@ -285,13 +279,7 @@ Result<std::vector<std::string>> Outbox::Targets() {
   ASSIGN_OR_RETURN(SqliteStatement stmt,
                    SqliteStatement::Prepare(
                        db_, "SELECT DISTINCT target FROM deliveries ORDER BY target", what));
-  std::vector<std::string> out;
-  for (;;) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    out.push_back(stmt.Text(0));
-  }
-  return out;
+  return stmt.ReadAll([](const config::SqliteStatement& row) { return row.Text(0); });
 }
 
 Result<int64_t> Outbox::CountEvents() {

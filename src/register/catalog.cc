@@ -210,13 +210,7 @@ Result<std::vector<RegisteredReport>> Catalog::SelectReports(std::string_view wh
                                                 " ORDER BY dt, account, region, bucket, "
                                                 "creation_ms, manifest_key, collector",
                                             what));
-  std::vector<RegisteredReport> out;
-  for (;;) {
-    ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    out.push_back(ReadReport(s));
-  }
-  return out;
+  return s.ReadAll(ReadReport);
 }
 
 Result<std::vector<RegisteredReport>> Catalog::PendingPartDeletes() {
@@ -254,13 +248,9 @@ Result<std::vector<QuarantinedReport>> Catalog::Quarantined() {
                                             "quarantined_at_ms FROM quarantine ORDER BY "
                                             "quarantined_at_ms, collector, manifest_key",
                                             what));
-  std::vector<QuarantinedReport> out;
-  for (;;) {
-    ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    out.push_back(QuarantinedReport{s.Text(0), s.Text(1), s.Text(2), s.Int64(3)});
-  }
-  return out;
+  return s.ReadAll([](const config::SqliteStatement& row) {
+    return QuarantinedReport{row.Text(0), row.Text(1), row.Text(2), row.Int64(3)};
+  });
 }
 
 }  // namespace stocktake::reg
