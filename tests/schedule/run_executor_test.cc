@@ -23,7 +23,8 @@ constexpr char kStoreId[] = "s3:test";
 class ProbeCountingStore : public store::StoreWrapper {
  public:
   using StoreWrapper::StoreWrapper;
-  Result<store::ListPage> List(std::string_view bucket, const store::ListRequest& request) override {
+  Result<store::ListPage> List(std::string_view bucket,
+                               const store::ListRequest& request) override {
     ++lists_;
     if (!request.start_after.empty()) ++probes_;
     return StoreWrapper::List(bucket, request);
