@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # P1 (issue 5): a local tree of N objects -> CSV.gz report, stocktake vs
 #   find DIR -type f -printf '%P\t%s\t%T@\n' | gzip -1
-# measured best of 3 in the same run. Prints a Markdown section on stdout.
+# (and the same report as Parquet), measured best of 3 in the same run.
+# Prints a Markdown section on stdout.
 #
 #   bench/p1_local.sh [N]        (default 200000)
 # Env: STOCKTAKE (binary, default build/stocktake), BENCH_DIR (default
-# /tmp/stocktake-p1), RUNS (default 3).
+# /tmp/stocktake-p1), RUNS (default 3), VERDICTS (a file to append
+# "figure<TAB>ratio<TAB>goal<TAB>met" lines to, for bench/run's summary).
 set -euo pipefail
 
 N=${1:-200000}
 STOCKTAKE=${STOCKTAKE:-build/stocktake}
 BENCH_DIR=${BENCH_DIR:-/tmp/stocktake-p1}
 RUNS=${RUNS:-3}
+VERDICTS=${VERDICTS:-/dev/null}
 ROOT=$BENCH_DIR/root-$N
 TREE=$ROOT/bucket
 FIELDS_ETAG=Size,LastModifiedDate,ETag
@@ -64,6 +67,7 @@ ST=("$STOCKTAKE" --state "$STATE" -q scan "$TREE" --dest "$OUT")
 
 T_FIND=$(best_of none sh -c "$FIND_CMD")
 T_PLAIN=$(best_of cold "${ST[@]}" --fields Size,LastModifiedDate)
+T_PARQUET=$(best_of cold "${ST[@]}" --fields Size,LastModifiedDate --format parquet)
 T_COLD=$(best_of cold "${ST[@]}" --fields $FIELDS_ETAG)
 cold; "${ST[@]}" --fields $FIELDS_ETAG >/dev/null   # fill the ETag cache
 T_WARM=$(best_of fresh_out "${ST[@]}" --fields $FIELDS_ETAG)
@@ -84,9 +88,8 @@ row() {
 cat <<MD
 ## P1 local: $N-object tree -> CSV.gz report
 
-$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')),
-load average at start $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared), $(git rev-parse --short HEAD 2>/dev/null || echo '?').
-Tree: \`$TREE\`, $N files of 64-2111 bytes in $(find "$TREE" -type d | wc -l) folders, page cache warm.
+$(date -u '+%Y-%m-%d %H:%M UTC'), load average at the end $(cut -d' ' -f1-3 /proc/loadavg).
+Command: \`bench/p1_local.sh $N\`. Tree: \`$TREE\`, $N files of 64-2111 bytes in $(find "$TREE" -type d | wc -l) folders, page cache warm.
 Best of $RUNS runs each (by wall time); CPU = user + system seconds of that run.
 Goal: stocktake wall <= 0.5 x find's, and < 1 s.
 
@@ -94,9 +97,16 @@ Goal: stocktake wall <= 0.5 x find's, and < 1 s.
 |---|---|---|---|---|
 $(row "\`find DIR -type f -printf '%P\\t%s\\t%T@\\n' \\| gzip -1\`" "$T_FIND")
 $(row "\`stocktake scan DIR --dest OUT --fields Size,LastModifiedDate\`" "$T_PLAIN")
-$(row "same, \`--fields $FIELDS_ETAG\`, ETag cache cold (fresh \`--state\`)" "$T_COLD")
+$(row "same, \`--format parquet\`" "$T_PARQUET")
+$(row "same (CSV.gz), \`--fields $FIELDS_ETAG\`, ETag cache cold (fresh \`--state\`)" "$T_COLD")
 $(row "same, \`--fields $FIELDS_ETAG\`, ETag cache warm" "$T_WARM")
 
 Peak RSS of the no-ETag scan: $((RSS_KB / 1024)) MB. Report: $REPORT_BYTES bytes of CSV.gz
 (find | gzip -1: $FIND_BYTES bytes, fewer columns).
 MD
+
+awk -v s="${T_PLAIN%% *}" -v f="${T_FIND%% *}" -v n="$N" 'BEGIN {
+  r = s / f
+  printf "P1 stocktake wall / find wall, %d files\t%.2fx\t<= 0.5x and < 1 s\t%s\n", n, r,
+    (r <= 0.5 && s < 1 ? "met" : "not met")
+}' >>"$VERDICTS"

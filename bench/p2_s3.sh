@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
-# P2 (issue 5): a 100,000-object bucket on Ceph RGW (bluestore OSD) -> a
-# CSV.gz report in a second bucket, stocktake vs the listers users run today:
-#   rclone lsjson -R --fast-list --use-server-modtime
-#   aws s3api list-objects-v2 (AWS CLI v2)
-#   a boto3 list_objects_v2 paginator
-# Best of RUNS each, in the same run; plus the server's CPU seconds (radosgw +
+# P2 (issue 5): an N-object bucket on Ceph RGW (bluestore OSD) -> a report in
+# a second bucket, stocktake vs the listers users run today, in one run:
+#   stocktake scan at --list-concurrency 1 and at its default; the default
+#     also with --format parquet and with --versions all
+#   rclone lsjson -R --fast-list --use-server-modtime (as spelled: it HEADs
+#     every object for its MIME type) and the same with --no-mimetype
+#   aws s3api list-objects-v2 / list-object-versions (AWS CLI v2)
+#   boto3 list_objects_v2 / list_object_versions paginators
+# Best of RUNS each by wall time; plus the server's CPU seconds (radosgw +
 # ceph-osd + ceph-mon, from /proc) used by each command. Prints Markdown.
 #
 #   bench/p2_s3.sh [N]          (default 100000)
-# Starts its own RGW on RGW_PORT (default 17700, bluestore) and fills the
-# bucket once (about 10 min for 100k objects on 2 cores); the cluster is kept
-# between runs (BENCH_KEEP=1, the default) so a rerun skips the fill. Env:
-# STOCKTAKE (default build/stocktake), RUNS (default 2).
+# Starts its own RGW on RGW_PORT (default 17700, bluestore) unless one runs
+# there, and fills the bucket once (about 10 min for 100k objects on 2
+# cores); a rerun against the same running cluster skips the fill. Env:
+# STOCKTAKE (default build/stocktake), RUNS (default 2), BENCH_DIR (default
+# /tmp/stocktake-p2), VERDICTS (a file to append "figure<TAB>ratio<TAB>goal
+# <TAB>met" lines to, for bench/run's summary).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,13 +27,10 @@ export RGW_PORT=${RGW_PORT:-17700}
 export OSD_BACKEND=bluestore
 BUCKET=bench-$N
 WORK=${BENCH_DIR:-/tmp/stocktake-p2}
+VERDICTS=${VERDICTS:-/dev/null}
 mkdir -p "$WORK"
 
-command -v rclone >/dev/null || {
-  echo "p2: installing rclone" >&2
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-  $SUDO apt-get install -y -qq rclone >/dev/null
-}
+command -v rclone >/dev/null || { echo "p2: rclone is missing (scripts/setup installs it)" >&2; exit 1; }
 
 scripts/rgw-server.sh start >/dev/null
 eval "$(scripts/rgw-server.sh env)"
@@ -37,7 +39,6 @@ AWS=/usr/bin/aws
 FILLED=$WORK/filled-$RGW_PORT-$N   # the fill is slow: done once per cluster
 if [[ ! -f $FILLED ]] || ! $AWS --endpoint-url "$S3_ENDPOINT" s3api head-bucket --bucket "$BUCKET" 2>/dev/null; then
   echo "p2: filling s3://$BUCKET with $N objects" >&2
-  $AWS --endpoint-url "$S3_ENDPOINT" s3 mb "s3://$BUCKET" >/dev/null 2>&1 || true
   /usr/bin/python3 bench/s3_fill.py --endpoint-url "$S3_ENDPOINT" --bucket "$BUCKET" --count "$N" >&2
   touch "$FILLED"
 fi
@@ -50,9 +51,11 @@ export RCLONE_CONFIG_RGW_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY RCLONE_CONFIG_
 cat >"$WORK/boto3_list.py" <<'PY'
 import sys, boto3
 s3 = boto3.client("s3", endpoint_url=sys.argv[1])
+versions = len(sys.argv) > 3 and sys.argv[3] == "versions"
+op, field = ("list_object_versions", "Versions") if versions else ("list_objects_v2", "Contents")
 n = 0
-for page in s3.get_paginator("list_objects_v2").paginate(Bucket=sys.argv[2]):
-    n += len(page.get("Contents", []))
+for page in s3.get_paginator(op).paginate(Bucket=sys.argv[2]):
+    n += len(page.get(field, []))
 print(n)
 PY
 
@@ -67,7 +70,7 @@ server_ticks() {
 }
 HZ=$(getconf CLK_TCK)
 
-# measure LABEL CMD...: best-of-RUNS wall; prints "wall cpu rss server_cpu".
+# measure CMD...: best-of-RUNS wall; prints "wall cpu rss server_cpu".
 measure() {
   local best="" line
   for _ in $(seq "$RUNS"); do
@@ -81,35 +84,58 @@ measure() {
   echo "$best"
 }
 
-ST=$(measure "$STOCKTAKE" --state "$WORK/state" -q scan "s3://$BUCKET" --dest s3://bench-dst/r \
-      --endpoint-url "$S3_ENDPOINT" --fields Size,LastModifiedDate,ETag,StorageClass,IsMultipartUploaded)
+FIELDS=Size,LastModifiedDate,ETag,StorageClass,IsMultipartUploaded
+SCAN=("$STOCKTAKE" --state "$WORK/state" -q scan "s3://$BUCKET" --dest s3://bench-dst/r
+      --endpoint-url "$S3_ENDPOINT" --fields "$FIELDS")
+ST1=$(measure "${SCAN[@]}" --list-concurrency 1)
+ST=$(measure "${SCAN[@]}")
+STP=$(measure "${SCAN[@]}" --format parquet)
+STV=$(measure "${SCAN[@]}" --versions all)
 # rclone reads AWS_CA_BUNDLE and then refuses its own transport: unset it.
 RC=$(measure env -u AWS_CA_BUNDLE rclone lsjson -R --fast-list --use-server-modtime "rgw:$BUCKET")
-# As spelled, lsjson HEADs every object for its MIME type; without that it
-# only lists, the fair comparison for a listing.
 RCL=$(measure env -u AWS_CA_BUNDLE rclone lsjson -R --fast-list --use-server-modtime --no-mimetype "rgw:$BUCKET")
 CLI=$(measure $AWS --endpoint-url "$S3_ENDPOINT" s3api list-objects-v2 --bucket "$BUCKET" --output json)
 BOTO=$(measure /usr/bin/python3 "$WORK/boto3_list.py" "$S3_ENDPOINT" "$BUCKET")
+CLIV=$(measure $AWS --endpoint-url "$S3_ENDPOINT" s3api list-object-versions --bucket "$BUCKET" --output json)
+BOTOV=$(measure /usr/bin/python3 "$WORK/boto3_list.py" "$S3_ENDPOINT" "$BUCKET" versions)
 
-echo "## P2 S3: $N-object bucket on Ceph RGW (bluestore) -> CSV.gz report"
+echo "## P2 S3: $N-object bucket on Ceph RGW (bluestore) -> report in a second bucket"
 echo
-echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)),"
-echo "load average at end $(cut -d' ' -f1-3 /proc/loadavg), $(git rev-parse --short HEAD); RGW, OSD and"
-echo "clients share the same cores. Best of $RUNS runs each by wall time. Command: \`bench/p2_s3.sh $N\`."
+echo "RGW, OSD and clients share the machine's cores. Best of $RUNS runs each by wall time."
+echo "Command: \`bench/p2_s3.sh $N\`; stocktake rows run"
+echo "\`stocktake scan s3://$BUCKET --dest s3://bench-dst/r --endpoint-url URL --fields $FIELDS\`"
+echo "plus the flags shown; the bucket is unversioned, so a versions listing returns each object"
+echo "once as its \`null\` version."
 echo
-echo "| command | wall (s) | speed-up of stocktake | client CPU (s) | peak RSS (MB) | server CPU (s) |"
+echo "| command | wall (s) | its wall / stocktake's | client CPU (s) | peak RSS (MB) | server CPU (s) |"
 echo "|---|---|---|---|---|---|"
+# row LABEL RESULT REFERENCE: a table row, the ratio against REFERENCE's wall.
 row() {
-  local label=$1 r=$2
+  local label=$1 r=$2 ref=$3
   read -r w c m s <<<"$r"
-  local sw=${ST%% *}
-  awk -v l="$label" -v w="$w" -v c="$c" -v m="$m" -v s="$s" -v sw="$sw" \
+  awk -v l="$label" -v w="$w" -v c="$c" -v m="$m" -v s="$s" -v sw="${ref%% *}" \
     'BEGIN {printf "| %s | %.2f | %.2fx | %.2f | %s | %.2f |\n", l, w, w / sw, c, m, s}'
 }
-row "\`stocktake scan s3://$BUCKET --dest s3://bench-dst/r\` (full report)" "$ST"
-row "\`rclone lsjson -R --fast-list --use-server-modtime\` (lists, then HEADs each object)" "$RC"
-row "same with \`--no-mimetype\` (listing only)" "$RCL"
-row "\`aws s3api list-objects-v2\` (CLI v2, listing only)" "$CLI"
-row "boto3 \`list_objects_v2\` paginator (listing only)" "$BOTO"
+row "stocktake \`--list-concurrency 1\` (CSV.gz)" "$ST1" "$ST"
+row "**stocktake, default concurrency (CSV.gz)**" "$ST" "$ST"
+row "stocktake \`--format parquet\`" "$STP" "$ST"
+row "\`rclone lsjson -R --fast-list --use-server-modtime\` (lists, then HEADs each object)" "$RC" "$ST"
+row "same with \`--no-mimetype\` (listing only)" "$RCL" "$ST"
+row "\`aws s3api list-objects-v2 --output json\` (CLI v2, listing only)" "$CLI" "$ST"
+row "boto3 \`list_objects_v2\` paginator (listing only)" "$BOTO" "$ST"
+row "**stocktake \`--versions all\`**" "$STV" "$STV"
+row "\`aws s3api list-object-versions --output json\`" "$CLIV" "$STV"
+row "boto3 \`list_object_versions\` paginator" "$BOTOV" "$STV"
 echo
-echo "Speed-up = the command's wall time / stocktake's. Goals (issue 5): >= 3x rclone, >= 8x the AWS CLI."
+echo "Ratios: the command's wall time / stocktake's (current objects: the default-concurrency"
+echo "CSV.gz row; versions: the \`--versions all\` row). Goals (issue 5): >= 3x rclone, >= 8x the AWS CLI."
+
+# verdict FIGURE PEER_RESULT REF_RESULT GOAL
+verdict() {
+  awk -v f="$1" -v p="${2%% *}" -v r="${3%% *}" -v g="$4" \
+    'BEGIN {x = p / r; printf "%s\t%.2fx\t>= %sx\t%s\n", f, x, g, (x >= g ? "met" : "not met")}' >>"$VERDICTS"
+}
+verdict "P2 stocktake vs rclone lsjson (as spelled), $N keys" "$RC" "$ST" 3
+verdict "P2 stocktake vs rclone lsjson --no-mimetype, $N keys" "$RCL" "$ST" 3
+verdict "P2 stocktake vs aws s3api list-objects-v2, $N keys" "$CLI" "$ST" 8
+verdict "P2 stocktake --versions all vs aws s3api list-object-versions, $N keys" "$CLIV" "$STV" 8

@@ -6,7 +6,9 @@
 # + compress, whole process). Prints a Markdown section on stdout.
 #
 #   bench/p4_memory.sh [N ...]      (default: 1000000 10000000)
-# Env: STOCKTAKE (default build/stocktake), BENCH_DIR (default /tmp/stocktake-p4).
+# Env: STOCKTAKE (default build/stocktake), BENCH_DIR (default
+# /tmp/stocktake-p4), VERDICTS (a file to append "figure<TAB>ratio<TAB>goal
+# <TAB>met" lines to, for bench/run's summary).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +17,8 @@ BENCH_DIR=${BENCH_DIR:-/tmp/stocktake-p4}
 SIZES=("$@")
 ((${#SIZES[@]})) || SIZES=(1000000 10000000)
 FIELDS=Size,LastModifiedDate,ETag,StorageClass,IsMultipartUploaded
+VERDICTS=${VERDICTS:-/dev/null}
+declare -A RSS_MB   # "format versions" -> peak RSS (MB) per size, space-separated
 mkdir -p "$BENCH_DIR"
 export AWS_ACCESS_KEY_ID=synthetic AWS_SECRET_ACCESS_KEY=synthetic AWS_REGION=us-east-1
 
@@ -24,7 +28,7 @@ trap '[[ -n $SERVER_PID ]] && kill $SERVER_PID 2>/dev/null || true' EXIT
 echo "## P4 memory: N keys from a synthetic S3 endpoint -> report"
 echo
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)),"
-echo "load average at start $(cut -d' ' -f1-3 /proc/loadavg), $(git rev-parse --short HEAD)."
+echo "load average at start $(cut -d' ' -f1-3 /proc/loadavg)."
 echo "Command: \`bench/p4_memory.sh ${SIZES[*]}\`; each row is one \`stocktake scan s3://synth"
 echo "--endpoint-url http://127.0.0.1:PORT --dest DIR --fields $FIELDS [--format parquet] [--versions all]\`"
 echo "measured with /usr/bin/time (the server is a separate process, not counted)."
@@ -44,9 +48,21 @@ for n in "${SIZES[@]}"; do
         --dest "$out" --fields $FIELDS --format $format --versions $versions >/dev/null
       bytes=$(find "$out" -path '*/data/*' -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
       read -r wall user sys rss <"$BENCH_DIR/time.txt"
+      RSS_MB["$format $versions"]+="$((rss / 1024)) "
       awk -v n="$n" -v f="$format" -v v="$versions" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss" -v b="$bytes" \
         'BEGIN {printf "| %d | %s | %s | %.1f | %.1f | %.2f | %.0f | %d |\n", n, f, v, w, u + s, (u + s) * 1e6 / n, r / 1024, b}'
     done
   done
   kill $SERVER_PID; wait $SERVER_PID 2>/dev/null || true; SERVER_PID=""
+done
+
+# Goal: < 200 MB at every size, and flat: the largest size's peak within
+# 1.25x of the smallest size's (per format and versions setting).
+for k in "${!RSS_MB[@]}"; do
+  read -r -a mb <<<"${RSS_MB[$k]}"
+  awk -v k="$k" -v lo="${mb[0]}" -v hi="${mb[${#mb[@]}-1]}" -v sizes="${SIZES[*]}" 'BEGIN {
+    split(sizes, n, " "); r = hi / lo
+    printf "P4 peak RSS %s, %s -> %s keys\t%d -> %d MB (%.2fx)\t< 200 MB, flat (<= 1.25x)\t%s\n",
+      k, n[1], n[length(n)], lo, hi, r, (hi < 200 && r <= 1.25 ? "met" : "not met")
+  }' >>"$VERDICTS"
 done

@@ -31,13 +31,16 @@ def key_of(i, count):
 
 
 def index_of(key, count):
-    """Index of the first key strictly after `key` (keys are fixed-width)."""
-    if not key:
-        return 0
-    try:
-        return int(key[9:18]) + 1
-    except ValueError:
-        return count
+    """Index of the first key strictly after `key`, for any `key` (a parallel
+    lister's start-after split points are not keys of the bucket)."""
+    low, high = 0, count  # key_of is increasing in the index: binary search
+    while low < high:
+        mid = (low + high) // 2
+        if key_of(mid, count) > key:
+            high = mid
+        else:
+            low = mid + 1
+    return low
 
 
 ETAGS = [hashlib.md5(str(i).encode()).hexdigest() for i in range(4096)]

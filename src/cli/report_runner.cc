@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cstdio>
 
+#include "store/http_client.h"
+
 namespace stocktake::cli {
 
 Result<format::ReportFormat> ParseFormatFlag(const std::string& text) {
@@ -42,20 +44,36 @@ Result<std::vector<InventoryField>> ParseFieldList(const std::vector<std::string
 }
 
 Status CheckListConcurrency(int flag) {
-  if (flag < 0 || flag > kMaxListConcurrency) {
+  if (flag < 0 || flag > inventory::kMaxListConcurrency) {
     return InvalidArgument("--list-concurrency must be between 1 and " +
-                           std::to_string(kMaxListConcurrency) + " (0 = automatic), not " +
+                           std::to_string(inventory::kMaxListConcurrency) +
+                           " (0 = automatic), not " + std::to_string(flag));
+  }
+  return Status::OK();
+}
+
+void ApplyListConcurrency(int flag, store::RetryingStore* source_retrying,
+                          inventory::ReportSpec* spec) {
+  spec->list_concurrency = flag;
+  if (source_retrying != nullptr) {
+    spec->throttle_events = [source_retrying] { return source_retrying->throttled(); };
+  }
+}
+
+Status CheckConnections(int flag) {
+  if (flag < 0 || flag > store::kMaxHttpConnections) {
+    return InvalidArgument("--connections must be between 1 and " +
+                           std::to_string(store::kMaxHttpConnections) + " (0 = automatic), not " +
                            std::to_string(flag));
   }
   return Status::OK();
 }
 
-void ApplyListConcurrency(int flag, bool source_is_local, store::RetryingStore* source_retrying,
-                          inventory::ReportSpec* spec) {
-  spec->list_concurrency = flag > 0 ? flag : source_is_local ? 1 : kDefaultS3ListConcurrency;
-  if (source_retrying != nullptr) {
-    spec->throttle_events = [source_retrying] { return source_retrying->throttled(); };
-  }
+int ConnectionsFor(int connections_flag, int list_concurrency_flag) {
+  if (connections_flag > 0) return connections_flag;
+  const int listing =
+      list_concurrency_flag > 0 ? list_concurrency_flag : inventory::kDefaultRemoteListConcurrency;
+  return std::max(store::HttpClientOptions{}.max_connections, listing);
 }
 
 Result<inventory::ReportResult> RunReport(const inventory::ReportSpec& spec, Progress* progress) {

@@ -23,17 +23,21 @@ Result<format::ReportFormat> ParseFormatFlag(const std::string& text);
 // first bad one and lists the valid names.
 Result<std::vector<InventoryField>> ParseFieldList(const std::vector<std::string>& names, bool obs);
 
-// Listing calls in flight for S3 sources when --list-concurrency is not
-// given (local folders list sequentially; see LocalStore's own threads).
-inline constexpr int kDefaultS3ListConcurrency = 16;
-inline constexpr int kMaxListConcurrency = 256;
-
-// InvalidArgument unless 0 (auto) <= flag <= kMaxListConcurrency.
+// InvalidArgument unless 0 (auto) <= flag <= inventory::kMaxListConcurrency.
 Status CheckListConcurrency(int flag);
-// The listing concurrency for `source`: the flag, or (0) the default for
-// its kind; with the source's throttling signal for backoff.
-void ApplyListConcurrency(int flag, bool source_is_local, store::RetryingStore* source_retrying,
+// The listing concurrency for a report: the flag, or (0) the default for
+// its source's kind (inventory::DefaultListConcurrency); with the source's
+// throttling signal for backoff (`source_retrying` may be null).
+void ApplyListConcurrency(int flag, store::RetryingStore* source_retrying,
                           inventory::ReportSpec* spec);
+
+// InvalidArgument unless 0 (auto) <= flag <= store::kMaxHttpConnections.
+Status CheckConnections(int flag);
+// Keep-alive connections an S3 store may hold open (--connections), or
+// (0) enough for every listing call in flight and the HEADs that run
+// beside them: max(16, listing concurrency). Fewer connections than
+// listing calls make the extra calls wait for a free connection.
+int ConnectionsFor(int connections_flag, int list_concurrency_flag);
 
 // GenerateReport with a progress bar labelled by the source bucket.
 Result<inventory::ReportResult> RunReport(const inventory::ReportSpec& spec, Progress* progress);

@@ -24,6 +24,7 @@ struct RunFlags {
   bool all = false;
   bool include_disabled = false;
   int list_concurrency = 0;  // 0 = automatic
+  int connections = 0;       // 0 = automatic (ConnectionsFor)
   std::string remote;
   StoreFlags store;
   NotifyFlags notify;
@@ -40,9 +41,10 @@ Status RunStored(const RunFlags& flags, const GlobalFlags& globals) {
     return InvalidArgument("run: give either --bucket B [--id ID] or --all");
   }
   RETURN_IF_ERROR(CheckListConcurrency(flags.list_concurrency));
+  RETURN_IF_ERROR(CheckConnections(flags.connections));
   StoreFlags store_flags = flags.store;
   ASSIGN_OR_RETURN(store_flags.etag_cache_dir, StateDir(globals));
-  store_flags.max_connections = flags.list_concurrency;
+  store_flags.max_connections = ConnectionsFor(flags.connections, flags.list_concurrency);
   ASSIGN_OR_RETURN(OpenedStore store, OpenStore(store_flags));
   ASSIGN_OR_RETURN(std::unique_ptr<config::ConfigStore> configs, OpenConfigStore(globals));
   std::vector<config::StoredConfig> todo;
@@ -68,7 +70,7 @@ Status RunStored(const RunFlags& flags, const GlobalFlags& globals) {
     inventory::ReportSpec spec =
         inventory::SpecFromConfig(stored.config, stored.profile, store.store.get(), stored.bucket,
                                   store.store.get());
-    ApplyListConcurrency(flags.list_concurrency, store.is_local, store.retrying, &spec);
+    ApplyListConcurrency(flags.list_concurrency, store.retrying, &spec);
     Result<inventory::ReportResult> result = RunReport(spec, &progress);
     ++ran;
     Status st = result.status();
@@ -103,6 +105,9 @@ void RegisterRun(CLI::App* app, GlobalFlags* globals, Action* action) {
   cmd->add_flag("--include-disabled", flags->include_disabled, "also run disabled configurations");
   cmd->add_option("--list-concurrency", flags->list_concurrency,
                   "listing calls in flight (default: 16 for S3, 1 for local folders)");
+  cmd->add_option("--connections", flags->connections,
+                  "keep-alive connections per S3 store (default: the larger of 16 and "
+                  "--list-concurrency)");
   cmd->add_option("--remote", flags->remote,
                   "daemon URL (http://HOST:PORT): run --bucket/--id there and wait for the report");
   AddStoreFlags(cmd, &flags->store);

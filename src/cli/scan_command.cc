@@ -29,6 +29,7 @@ struct ScanFlags {
   std::string dest_account;
   int64_t max_file_size = 512LL << 20;
   int list_concurrency = 0;  // 0 = automatic
+  int connections = 0;       // 0 = automatic (ConnectionsFor)
   StoreFlags store;
   NotifyFlags notify;
 };
@@ -63,6 +64,7 @@ Status RunScan(const ScanFlags& flags, const GlobalFlags& globals) {
   }
   if (flags.max_file_size < 1024) return InvalidArgument("--max-file-size must be >= 1024");
   RETURN_IF_ERROR(CheckListConcurrency(flags.list_concurrency));
+  RETURN_IF_ERROR(CheckConnections(flags.connections));
   req.config_id = flags.id;
   req.max_file_bytes = flags.max_file_size;
   req.destination_account_id = flags.dest_account;
@@ -78,7 +80,7 @@ Status RunScan(const ScanFlags& flags, const GlobalFlags& globals) {
 
   StoreFlags store_flags = flags.store;
   ASSIGN_OR_RETURN(store_flags.etag_cache_dir, StateDir(globals));
-  store_flags.max_connections = flags.list_concurrency;
+  store_flags.max_connections = ConnectionsFor(flags.connections, flags.list_concurrency);
   // Before anything is written: a bad --notify-* flag must leave no trace.
   ASSIGN_OR_RETURN(std::unique_ptr<notify::Notifier> notifier,
                    StartNotifier(flags.notify, store_flags.etag_cache_dir));
@@ -103,7 +105,7 @@ Status RunScan(const ScanFlags& flags, const GlobalFlags& globals) {
   }
   req.source = source.store.get();
   req.destination = destination.store.get();
-  ApplyListConcurrency(flags.list_concurrency, !src.is_s3, source.retrying, &req);
+  ApplyListConcurrency(flags.list_concurrency, source.retrying, &req);
 
   Progress progress(globals.quiet);
   Result<inventory::ReportResult> result = RunReport(req, &progress);
@@ -144,6 +146,9 @@ void RegisterScan(CLI::App* app, GlobalFlags* globals, Action* action) {
   cmd->add_option("--max-file-size", flags->max_file_size, "start a new data file past this many bytes");
   cmd->add_option("--list-concurrency", flags->list_concurrency,
                   "listing calls in flight (default: 16 for s3://, 1 for local folders)");
+  cmd->add_option("--connections", flags->connections,
+                  "keep-alive connections per S3 store (default: the larger of 16 and "
+                  "--list-concurrency)");
   AddStoreFlags(cmd, &flags->store);
   AddNotifyFlags(cmd, &flags->notify, /*one_off=*/true);
   cmd->callback([flags, globals, action] {

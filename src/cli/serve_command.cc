@@ -23,6 +23,7 @@
 #include "base/clock.h"
 #include "cli/commands.h"
 #include "cli/notify_options.h"
+#include "cli/report_runner.h"
 #include "cli/state.h"
 #include "cli/store_options.h"
 #include "base/log.h"
@@ -122,6 +123,8 @@ Result<server::DaemonConfig> BuildConfig(const ServeFlags& flags) {
   if (flags.Given("--threads")) config.threads = s.threads;
   if (flags.Given("--run-threads")) config.run_threads = s.run_threads;
   if (flags.Given("--jitter-seconds")) config.jitter_seconds = s.jitter_seconds;
+  if (flags.Given("--list-concurrency")) config.list_concurrency = s.list_concurrency;
+  if (flags.Given("--connections")) config.connections = s.connections;
   if (flags.no_scheduler) config.scheduler = false;
   if (flags.Given("--schedule-time")) {
     std::optional<int> minutes = server::ParseTimeOfDay(flags.schedule_time);
@@ -155,6 +158,7 @@ Status OpenEstate(const server::DaemonConfig& config, const std::string& state_d
       store_flags.credentials = store::Credentials{spec.access_key, spec.secret_key, ""};
     }
     store_flags.etag_cache_dir = state_dir;
+    store_flags.max_connections = ConnectionsFor(config.connections, config.list_concurrency);
     Result<OpenedStore> store = OpenStore(store_flags);
     if (!store.ok()) return store.status().WithContext("store " + spec.name);
     server::EstateStore estate_store;
@@ -200,12 +204,27 @@ schedule::ReportDeliveredListener ReportListener(notify::Notifier* notifier) {
   };
 }
 
+// The estate as the scheduler runs it: `opened[i]` is the store of
+// `stores[i]`; every report lists with `list_concurrency` (0 = the store's
+// default) and backs off on its store's throttling.
 std::vector<schedule::ScheduledStore> ScheduledStores(
-    const std::vector<server::EstateStore>& stores) {
+    const std::vector<server::EstateStore>& stores, const std::vector<OpenedStore>& opened,
+    int list_concurrency) {
   std::vector<schedule::ScheduledStore> out;
-  for (const server::EstateStore& s : stores) {
-    out.push_back(schedule::ScheduledStore{s.store, s.store_id, s.region, s.owner_account,
-                                           s.profile, s.bucket_owners});
+  for (size_t i = 0; i < stores.size(); ++i) {
+    const server::EstateStore& s = stores[i];
+    schedule::ScheduledStore scheduled;
+    scheduled.store = s.store;
+    scheduled.store_id = s.store_id;
+    scheduled.region = s.region;
+    scheduled.owner_account = s.owner_account;
+    scheduled.profile = s.profile;
+    scheduled.bucket_owners = s.bucket_owners;
+    scheduled.list_concurrency = list_concurrency;
+    if (store::RetryingStore* retrying = opened[i].retrying; retrying != nullptr) {
+      scheduled.throttle_events = [retrying] { return retrying->throttled(); };
+    }
+    out.push_back(std::move(scheduled));
   }
   return out;
 }
@@ -238,7 +257,8 @@ Status Serve(const ServeFlags& flags, GlobalFlags globals) {
   // report hook publishes through it (Notifier::Publish).
   ASSIGN_OR_RETURN(std::unique_ptr<notify::Notifier> notifier,
                    StartNotifier(flags.notify, state_dir));
-  schedule::RunExecutor executor(ScheduledStores(estate_stores), runs.get(), Clock::Real(),
+  schedule::RunExecutor executor(ScheduledStores(estate_stores, opened, config.list_concurrency),
+                                 runs.get(), Clock::Real(),
                                  ReportListener(notifier.get()));
   schedule::SchedulerOptions scheduling;
   scheduling.schedule.minutes_of_day = config.schedule_minutes;
@@ -304,6 +324,11 @@ void RegisterServe(CLI::App* app, GlobalFlags* globals, Action* action) {
   cmd->add_option("--threads", flags->scalars.threads, "HTTP worker threads (default 8)");
   cmd->add_option("--run-threads", flags->scalars.run_threads,
                   "reports generated at once (default 2)");
+  cmd->add_option("--list-concurrency", flags->scalars.list_concurrency,
+                  "listing calls in flight per report (default: 16 for S3 stores, 1 for local)");
+  cmd->add_option("--connections", flags->scalars.connections,
+                  "keep-alive connections per S3 store (default: the larger of 16 and "
+                  "--list-concurrency)");
   cmd->add_option("--schedule-time", flags->schedule_time,
                   "UTC time HH:MM at which Daily/Weekly configurations run (default 00:00)");
   cmd->add_option("--schedule-weekday", flags->schedule_weekday,

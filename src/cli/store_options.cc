@@ -30,7 +30,7 @@ Result<OpenedStore> OpenS3(const StoreFlags& flags) {
   options.endpoint = flags.endpoint_url;
   options.credentials = creds.credentials;
   if (!creds.region.empty()) options.region = creds.region;
-  options.http.max_connections = std::max(options.http.max_connections, flags.max_connections);
+  if (flags.max_connections > 0) options.http.max_connections = flags.max_connections;
   ASSIGN_OR_RETURN(std::unique_ptr<store::S3Store> s3, store::S3Store::Open(options));
   OpenedStore opened;
   opened.id = "s3:" + flags.endpoint_url;

@@ -36,7 +36,7 @@ struct StoreFlags {
   // "" = in memory only. Set by commands, not a flag.
   std::string etag_cache_dir;
   // Keep-alive connections an S3 store may open at once (0 = its default);
-  // set by commands from --list-concurrency, not a flag.
+  // set by commands from --connections (see ConnectionsFor), not a flag.
   int max_connections = 0;
 };
 

@@ -228,7 +228,10 @@ class Lister {
         lock.lock();
         if (!more) return Cancelled("listing stopped");
       } else {
-        ranges_.pop_front();  // done and fully emitted
+        // Done and fully emitted. The next range is first now: past the
+        // buffer cap it is the only one workers may take, so wake them.
+        ranges_.pop_front();
+        cv_.notify_all();
       }
     }
   }

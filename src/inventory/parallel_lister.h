@@ -13,6 +13,10 @@
 // is emitted; a cap on buffered pages bounds memory: past it, workers
 // stop taking ranges other than the first and park the one they list.
 //
+// Ranges always use ordered ListObjectsV2: RGW's `allow-unordered=true`
+// skips index shards after a start-after key and costs RGW more CPU, not
+// less (measured in bench/README.md).
+//
 // Throttling: the store's retry layer (RetryingStore) is the only retry
 // loop. The lister reads its count of throttled attempts after every page;
 // on an increase it halves the number of concurrent calls (down to one),

@@ -46,7 +46,9 @@ Status CheckCancel(const ReportSpec& spec) {
 Status ListInto(const ReportSpec& spec, bool fetch_etag, const EnrichOptions& enrich,
                 BoundedQueue<Batch>* queue) {
   store::ObjectStore* src = spec.source;
-  if (spec.list_concurrency > 1) {
+  const int concurrency =
+      spec.list_concurrency > 0 ? spec.list_concurrency : DefaultListConcurrency(*src);
+  if (concurrency > 1) {
     ParallelListOptions options;
     options.bucket = spec.source_bucket;
     options.prefix = spec.prefix;
@@ -54,11 +56,11 @@ Status ListInto(const ReportSpec& spec, bool fetch_etag, const EnrichOptions& en
     options.page_size = spec.page_size;
     options.fetch_etag = fetch_etag;
     options.fetch_owner = Has(spec.optional_fields, InventoryField::kObjectOwner);
-    options.concurrency = spec.list_concurrency;
+    options.concurrency = concurrency;
     options.throttle_events = spec.throttle_events;
     // Each listing worker enriches its own pages; share the HEAD budget.
     EnrichOptions per_worker = enrich;
-    per_worker.concurrency = std::max(1, enrich.concurrency / spec.list_concurrency);
+    per_worker.concurrency = std::max(1, enrich.concurrency / concurrency);
     if (NeedsEnrichment(enrich)) {
       options.on_page = [&spec, per_worker](std::vector<ObjectInfo>* page) {
         return EnrichObjects(spec.source, spec.source_bucket, per_worker, page);
@@ -252,6 +254,10 @@ std::vector<std::string> ReplacedDataKeys(const ReportSpec& spec, const std::str
 }
 
 }  // namespace
+
+int DefaultListConcurrency(const store::ObjectStore& source) {
+  return source.capabilities().remote_listing ? kDefaultRemoteListConcurrency : 1;
+}
 
 bool NeedsHead(const std::vector<InventoryField>& fields) {
   for (InventoryField f : kHeadFields) {

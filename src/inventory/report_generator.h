@@ -49,8 +49,9 @@ struct ReportSpec {
   int page_size = 1000;
   int head_concurrency = 16;  // parallel HEAD/GetObjectAcl calls when fields need them
   // > 1: list with that many calls in flight (parallel_lister.h), merged
-  // back into key order; 1: one sequential paged listing.
-  int list_concurrency = 1;
+  // back into key order; 1: one sequential paged listing; 0: the default
+  // for the source's kind (DefaultListConcurrency).
+  int list_concurrency = 0;
   // The source store's throttled attempts so far (RetryingStore::throttled),
   // which the parallel listing backs off on; nullptr = never throttled.
   std::function<int64_t()> throttle_events;
@@ -78,6 +79,16 @@ struct ReportResult {
 };
 
 using ProgressCallback = std::function<void(const ReportProgress&)>;
+
+// Listing calls in flight by default for a source whose listing is remote
+// (Capabilities::remote_listing: S3); other sources list sequentially
+// (LocalStore stats each page with its own threads). One place for the
+// default, so `scan`, `run` and the daemon's runs list alike.
+inline constexpr int kDefaultRemoteListConcurrency = 16;
+inline constexpr int kMaxListConcurrency = 256;
+
+// The listing concurrency for `source` when none is asked for.
+int DefaultListConcurrency(const store::ObjectStore& source);
 
 // Lists the source and writes the report. Returns the first error, naming
 // the operation and target (Cancelled when spec.cancel was set); nothing is

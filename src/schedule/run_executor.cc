@@ -48,6 +48,8 @@ Result<config::RunRecord> RunExecutor::Execute(const RunRequest& request,
       inventory::ReportSpec spec = inventory::SpecFromConfig(
           request.config.config, request.config.profile, source->store, run.bucket,
           destination->store);
+      spec.list_concurrency = source->list_concurrency;
+      spec.throttle_events = source->throttle_events;
       spec.clock = clock_;
       spec.cancel = cancel;
       result = inventory::GenerateReport(spec);

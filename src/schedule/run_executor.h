@@ -10,6 +10,8 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -32,6 +34,12 @@ struct ScheduledStore {
   config::Profile profile = config::Profile::kS3;
   // Buckets owned by another account (bucket → 12-digit id).
   std::map<std::string, std::string, std::less<>> bucket_owners;
+  // Listing calls in flight for its reports; 0 = the default for the
+  // store's kind (inventory::DefaultListConcurrency).
+  int list_concurrency = 0;
+  // The store's throttled attempts so far, for the listing's backoff
+  // (RetryingStore::throttled); empty = never throttled.
+  std::function<int64_t()> throttle_events;
 };
 
 // A run to do: which configuration, why, and for which slot.

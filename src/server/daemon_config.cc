@@ -9,6 +9,9 @@
 #include <optional>
 #include <set>
 
+#include "inventory/report_generator.h"
+#include "store/http_client.h"
+
 namespace stocktake::server {
 namespace {
 
@@ -172,7 +175,8 @@ Status ReadTop(const TomlReader& in, const toml::table& root, DaemonConfig* conf
   RETURN_IF_ERROR(in.OnlyKeys(root, "",
                               {"listen", "state", "log_format", "threads", "max_body_bytes",
                                "schedule_time", "schedule_weekday", "jitter_seconds", "scheduler",
-                               "run_threads", "stores", "accounts"}));
+                               "run_threads", "list_concurrency", "connections", "stores",
+                               "accounts"}));
   RETURN_IF_ERROR(in.String(root, "", "listen", &config->listen));
   RETURN_IF_ERROR(in.String(root, "", "state", &config->state_dir));
   std::string text;
@@ -205,6 +209,12 @@ Status ReadTop(const TomlReader& in, const toml::table& root, DaemonConfig* conf
   value = config->run_threads;
   RETURN_IF_ERROR(in.Int(root, "", "run_threads", 1, 64, &value));
   config->run_threads = static_cast<int>(value);
+  value = config->list_concurrency;
+  RETURN_IF_ERROR(in.Int(root, "", "list_concurrency", 1, inventory::kMaxListConcurrency, &value));
+  config->list_concurrency = static_cast<int>(value);
+  value = config->connections;
+  RETURN_IF_ERROR(in.Int(root, "", "connections", 1, store::kMaxHttpConnections, &value));
+  config->connections = static_cast<int>(value);
   value = static_cast<int64_t>(config->max_body_bytes);
   RETURN_IF_ERROR(in.Int(root, "", "max_body_bytes", 1024, int64_t{1} << 30, &value));
   config->max_body_bytes = static_cast<size_t>(value);
@@ -281,6 +291,16 @@ Status ValidateDaemonConfig(const DaemonConfig& config) {
   if (config.stores.empty()) return InvalidArgument("serve: give at least one store (--local ROOT)");
   if (config.accounts.empty()) {
     return InvalidArgument("serve: give at least one account (--account ID:KEY:SECRET)");
+  }
+  if (config.list_concurrency < 0 || config.list_concurrency > inventory::kMaxListConcurrency) {
+    return InvalidArgument("list_concurrency (--list-concurrency) must be between 1 and " +
+                           std::to_string(inventory::kMaxListConcurrency) + ", not " +
+                           std::to_string(config.list_concurrency));
+  }
+  if (config.connections < 0 || config.connections > store::kMaxHttpConnections) {
+    return InvalidArgument("connections (--connections) must be between 1 and " +
+                           std::to_string(store::kMaxHttpConnections) + ", not " +
+                           std::to_string(config.connections));
   }
   std::set<std::string> ids, keys;
   for (const AccountSpec& spec : config.accounts) {

@@ -53,6 +53,11 @@ struct DaemonConfig {
   int64_t jitter_seconds = 0;
   bool scheduler = true;  // false: only remote runs
   int run_threads = 2;    // reports generated at once
+  // Listing calls in flight per report (0 = the default for the store's
+  // kind, inventory::DefaultListConcurrency) and keep-alive connections per
+  // S3 store (0 = the larger of 16 and the listing concurrency).
+  int list_concurrency = 0;
+  int connections = 0;
 
   int threads = 8;  // HTTP worker threads
   size_t max_body_bytes = 1 << 20;
@@ -67,7 +72,8 @@ Result<DaemonConfig> LoadDaemonConfig(const std::string& path);
 
 // The rules both sources share: at least one store and one account, 12-digit
 // account ids, distinct access keys, owners that are configured accounts,
-// a listen address HOST:PORT, sane numbers. InvalidArgument naming the key.
+// a listen address HOST:PORT, sane numbers (list_concurrency 0-256,
+// connections 0-1024). InvalidArgument naming the key.
 Status ValidateDaemonConfig(const DaemonConfig& config);
 
 // "HH:MM" (UTC) → minutes after midnight; nullopt when malformed.

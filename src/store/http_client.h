@@ -21,6 +21,9 @@
 
 namespace stocktake::store {
 
+// The most connections a client may be configured with (--connections).
+inline constexpr int kMaxHttpConnections = 1024;
+
 struct HttpClientOptions {
   int64_t connect_timeout_ms = 10000;
   // Abort a transfer slower than 1 byte/s for this long (0 = never).

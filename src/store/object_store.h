@@ -127,6 +127,9 @@ struct Capabilities {
   // CreateBucket on a bucket that already exists returns OK (S3 us-east-1
   // BucketAlreadyOwnedByYou behaviour) instead of AlreadyExists.
   bool create_existing_bucket_is_ok = false;
+  // Each List/ListVersions call is a network round trip (S3), so several
+  // in flight list faster; a local listing is bound by the file system.
+  bool remote_listing = false;
 };
 
 // Streams one object to its store. Nothing is visible under the key until

@@ -146,7 +146,8 @@ Capabilities S3Store::capabilities() const {
                       .object_acls = true,
                       .supports_any_key = true,
                       .key_may_also_be_prefix = true,
-                      .create_existing_bucket_is_ok = true};
+                      .create_existing_bucket_is_ok = true,
+                      .remote_listing = true};
 }
 
 std::string S3Store::Target(std::string_view op, std::string_view bucket,

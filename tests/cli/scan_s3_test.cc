@@ -179,6 +179,53 @@ TEST_F(ScanS3Test, ListConcurrencyOneTwoSixteenAndSixtyFourGiveTheSameRows) {
   }
 }
 
+// The same for every version of a versioned bucket, into Parquet: more
+// than one page of versions, split between listing calls at version
+// boundaries (key-marker / version-id-marker), and with fewer connections
+// than listing calls in flight.
+TEST_F(ScanS3Test, ParquetVersionsReportIsTheSameAtEveryListConcurrency) {
+  const std::string src = NewBucket("listconcv");
+  const std::string dst = NewBucket("listconcv-dst");
+  ASSERT_TRUE(store_->Put(src, "null version", "before versioning").ok());
+  ASSERT_TRUE(store_->SetVersioning(src, true).ok());
+  std::vector<std::string> keys;
+  for (int i = 0; i < 600; ++i) keys.push_back("v/" + std::to_string(i * 7919 % 100003) + " +");
+  PutAll(src, keys, [](const std::string& key) { return key.substr(0, key.size() % 5); });
+  PutAll(src, keys, [](const std::string& key) { return key; });  // a second version of each
+  for (size_t i = 0; i < keys.size(); i += 9) ASSERT_TRUE(store_->Delete(src, keys[i]).ok());
+  // 1 + 2 x 600 + 67 versions, or a few more when a retried PUT landed
+  // twice: the boto3 listing is the reference.
+  const size_t at_least = 1 + 2 * keys.size() + (keys.size() + 8) / 9;
+
+  std::vector<std::string> first;
+  const std::vector<std::vector<std::string>> settings = {
+      {"--list-concurrency", "1"},  {"--list-concurrency", "2"}, {"--list-concurrency", "16"},
+      {"--list-concurrency", "64"}, {"--list-concurrency", "16", "--connections", "2"}};
+  for (size_t s = 0; s < settings.size(); ++s) {
+    const std::string id = "v" + std::to_string(s);
+    std::vector<std::string> args = {"--dest",     "s3://" + dst, "--id",  id, "--format",
+                                     "parquet",    "--versions",  "all",   "--fields",
+                                     kListedFields};
+    args.insert(args.end(), settings[s].begin(), settings[s].end());
+    Scan("s3://" + src, args);
+    FetchedReport report = Report(dst, "", src, id);
+    ASSERT_GE(report.rows.size(), at_least) << settings[s].back();
+    std::vector<std::string> rows;
+    for (const store::ObjectInfo& row : report.rows) {
+      rows.push_back(row.key + "\x1f" + row.version_id + "\x1f" + std::to_string(row.is_latest) +
+                     std::to_string(row.is_delete_marker) + "\x1f" + std::to_string(row.size) +
+                     "\x1f" + row.etag + "\x1f" + std::to_string(row.last_modified_ms));
+    }
+    if (first.empty()) {
+      first = rows;
+      ExpectRowsEqualOracle(report, src, /*versions=*/true);
+      ExpectHyparquetAgrees(report);
+    } else {
+      EXPECT_EQ(rows, first) << "settings " << s;
+    }
+  }
+}
+
 TEST_F(ScanS3Test, BadListConcurrencyIsAUsageError) {
   const std::string src = NewBucket("listbad");
   const std::string dst = NewBucket("listbad-dst");
@@ -187,6 +234,16 @@ TEST_F(ScanS3Test, BadListConcurrencyIsAUsageError) {
                                server_->endpoint(), "--list-concurrency", bad});
     EXPECT_EQ(run.exit_code, 2) << bad << ": " << run.err;
     EXPECT_NE(run.err.find("--list-concurrency"), std::string::npos) << run.err;
+    Result<std::vector<std::string>> written = ListKeys(*store_, dst, "");
+    ASSERT_TRUE(written.ok());
+    EXPECT_TRUE(written->empty());
+  }
+  for (const char* bad : {"-1", "1025", "some"}) {
+    RunResult run = Stocktake({"scan", "s3://" + src, "--dest", "s3://" + dst, "--endpoint-url",
+                               server_->endpoint(), "--connections", bad});
+    EXPECT_EQ(run.exit_code, 2) << bad << ": " << run.err;
+    EXPECT_NE(run.err.find("--connections"), std::string::npos) << run.err;
+    EXPECT_EQ(run.err.find('\n'), run.err.size() - 1) << run.err;
     Result<std::vector<std::string>> written = ListKeys(*store_, dst, "");
     ASSERT_TRUE(written.ok());
     EXPECT_TRUE(written->empty());

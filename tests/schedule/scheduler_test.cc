@@ -108,8 +108,11 @@ class SchedulerTest : public ::testing::Test {
   }
 
   void StartScheduler() {
-    ScheduledStore store{gate_.get(), kStoreId, "eu-west-1", "123456789012",
-                         config::Profile::kS3, {}};
+    ScheduledStore store;
+    store.store = gate_.get();
+    store.store_id = kStoreId;
+    store.region = "eu-west-1";
+    store.owner_account = "123456789012";
     executor_ = std::make_unique<RunExecutor>(
         std::vector<ScheduledStore>{store}, runs_.get(), &clock_,
         [this](const ReportDelivered& event) {

@@ -13,6 +13,8 @@ state = "/var/lib/stocktake"
 log_format = "json"
 threads = 4
 run_threads = 3
+list_concurrency = 32
+connections = 48
 max_body_bytes = 65536
 schedule_time = "02:30"
 schedule_weekday = "monday"
@@ -61,6 +63,8 @@ TEST_F(DaemonConfigTest, ReadsEveryKey) {
   EXPECT_EQ(config->log_format, LogFormat::kJson);
   EXPECT_EQ(config->threads, 4);
   EXPECT_EQ(config->run_threads, 3);
+  EXPECT_EQ(config->list_concurrency, 32);
+  EXPECT_EQ(config->connections, 48);
   EXPECT_EQ(config->max_body_bytes, 65536u);
   EXPECT_EQ(config->schedule_minutes, 150);
   EXPECT_EQ(config->schedule_weekday, 1);
@@ -94,6 +98,8 @@ TEST_F(DaemonConfigTest, MinimalFileGetsTheDefaults) {
   EXPECT_TRUE(config->scheduler);
   EXPECT_EQ(config->log_format, LogFormat::kText);
   EXPECT_EQ(config->stores[0].name, "local-1");
+  EXPECT_EQ(config->list_concurrency, 0);  // each store's own default
+  EXPECT_EQ(config->connections, 0);
 }
 
 // Each bad file fails with InvalidArgument naming the file, the line and the
@@ -114,6 +120,11 @@ TEST_F(DaemonConfigTest, BadFilesNameFileLineAndKey) {
       {"listen = \"127.0.0.1:99999\"\n" + store + accounts, "listen"},
       {"threads = 0\n" + store + accounts, ":1: threads: must be between 1 and 256"},
       {"threads = \"8\"\n" + store + accounts, ":1: threads: must be an integer"},
+      {"list_concurrency = 0\n" + store + accounts,
+       ":1: list_concurrency: must be between 1 and 256"},
+      {"list_concurrency = 257\n" + store + accounts, ":1: list_concurrency: must be between"},
+      {"connections = 0\n" + store + accounts, ":1: connections: must be between 1 and 1024"},
+      {"connections = 2000\n" + store + accounts, ":1: connections: must be between"},
       {"scheduler = 1\n" + store + accounts, ":1: scheduler: must be true or false"},
       {"schedule_time = \"25:00\"\n" + store + accounts, ":1: schedule_time: must be \"HH:MM\""},
       {"schedule_weekday = \"funday\"\n" + store + accounts, ":1: schedule_weekday:"},

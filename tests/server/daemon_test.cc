@@ -136,6 +136,14 @@ TEST_F(DaemonTest, BadConfigFilesAreOneLineUsageErrors) {
                              "123456789012:K:S", "--schedule-time", "7pm"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--schedule-time"), std::string::npos) << r.err;
+
+  for (const char* flag : {"--list-concurrency", "--connections"}) {
+    r = testing::RunStocktake({"serve", "--local", dir_.path(), "--account", "123456789012:K:S",
+                               flag, "-3"});
+    EXPECT_EQ(r.exit_code, 2) << flag;
+    EXPECT_TRUE(OneLine(r.err)) << r.err;
+    EXPECT_NE(r.err.find(flag), std::string::npos) << r.err;
+  }
 }
 
 TEST_F(DaemonTest, RemoteRunDeliversTheReportAndRecordsIt) {
