@@ -63,7 +63,9 @@ const char* const kAwkward[] = {
 };
 
 // Builds the deterministic list of objects for one bucket.
-std::vector<FileSpec> PlanBucket(const BucketPlan& bucket, int64_t count, std::mt19937_64& rng) {
+// `big_bytes`: the size of the smallest big file (the others double it).
+std::vector<FileSpec> PlanBucket(const BucketPlan& bucket, int64_t count, int64_t big_bytes,
+                                 std::mt19937_64& rng) {
   std::vector<FileSpec> files;
   files.reserve(static_cast<size_t>(count) + 64);
   std::uniform_int_distribution<int64_t> age(0, 3 * 365 * kDay);
@@ -101,7 +103,7 @@ std::vector<FileSpec> PlanBucket(const BucketPlan& bucket, int64_t count, std::m
   if (bucket.big_files) {  // a few big (sparse) files
     for (int64_t i = 0; i < 6; ++i) {
       std::snprintf(buf, sizeof(buf), "backups/db-snapshot-%02lld.tar", static_cast<long long>(i));
-      files.push_back({buf, (8LL << 20) << i, kBaseEpoch + i * 30 * kDay});
+      files.push_back({buf, big_bytes << i, kBaseEpoch + i * 30 * kDay});
     }
   }
   if (bucket.kind == Kind::kAwkwardNames) {
@@ -155,11 +157,14 @@ std::string DemoSourceRoot(const std::string& root, const std::string& region,
 
 Result<std::vector<DemoBucket>> BuildDemoEstate(const DemoEstateOptions& options) {
   std::mt19937_64 rng(options.seed);
+  // 8 MiB at the default size, less for small estates (tests), which then
+  // hash less.
+  const int64_t big_bytes = (8LL << 20) * std::min<int64_t>(options.objects, 100000) / 100000;
   std::vector<std::pair<std::string, std::vector<FileSpec>>> plan;  // bucket folder, files
   std::vector<DemoBucket> buckets;
   for (const BucketPlan& b : kBuckets) {
-    auto files = PlanBucket(b, static_cast<int64_t>(static_cast<double>(options.objects) * b.share),
-                            rng);
+    auto files = PlanBucket(
+        b, static_cast<int64_t>(static_cast<double>(options.objects) * b.share), big_bytes, rng);
     DemoBucket bucket{b.account, b.region, b.name, static_cast<int64_t>(files.size()), 0};
     for (const auto& f : files) bucket.bytes += f.size;
     buckets.push_back(bucket);
@@ -171,7 +176,7 @@ Result<std::vector<DemoBucket>> BuildDemoEstate(const DemoEstateOptions& options
   });
 
   std::ostringstream marker_text;
-  marker_text << "stocktake demo estate v2 seed=" << options.seed << " objects=" << options.objects
+  marker_text << "stocktake demo estate v3 seed=" << options.seed << " objects=" << options.objects
               << "\n";
   const std::string marker = options.root + "/.stocktake-demo";
   {
