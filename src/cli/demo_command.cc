@@ -125,10 +125,10 @@ Status EnableInventoryEverywhere(const DemoStores& stores, config::ConfigStore* 
     const std::string account = std::filesystem::path(root).filename().string();
     for (const store::BucketInfo& bucket : buckets) {
       ASSIGN_OR_RETURN(std::string region, source.store->GetBucketLocation(bucket.name));
-      ASSIGN_OR_RETURN(config::InventoryConfig config,
-                       config::ParseInventoryConfigXml(
-                           DemoConfigXml(account, DemoCollectorBucket(region)),
-                           config::Profile::kS3));
+      ASSIGN_OR_RETURN(
+          config::InventoryConfig config,
+          config::ParseInventoryConfigXml(DemoConfigXml(account, DemoCollectorBucket(region)),
+                                          config::Profile::kS3));
       RETURN_IF_ERROR(configs->Put(source.id, bucket.name, config, config::Profile::kS3));
     }
   }
@@ -139,8 +139,7 @@ Status EnableInventoryEverywhere(const DemoStores& stores, config::ConfigStore* 
 // event to the register, as its webhook would.
 Result<reg::IngestOutcome> DeliverEvent(const inventory::ReportResult& report,
                                         const std::string& region, const std::string& collector,
-                                        const DemoStores& stores,
-                                        reg::Consolidator* consolidator) {
+                                        const DemoStores& stores, reg::Consolidator* consolidator) {
   notify::ReportObject object;
   object.destination = stores.collectors.store.get();
   object.bucket = collector;
@@ -192,19 +191,19 @@ void PrintHints(const std::string& dir, const std::string& state_dir,
       "SELECT account, region, bucket, count(*) AS objects, sum(size) AS bytes FROM read_parquet(" +
       SqlString(central + "/dt=*/account=*/region=*/bucket=*/*.parquet") +
       ", hive_partitioning = true, hive_types = {'dt': DATE, 'account': VARCHAR, 'region': "
-      "VARCHAR, 'bucket': VARCHAR}) WHERE dt IN (" + where + ") GROUP BY ALL ORDER BY ALL";
+      "VARCHAR, 'bucket': VARCHAR}) WHERE dt IN (" +
+      where + ") GROUP BY ALL ORDER BY ALL";
   std::printf("\nestate:     %s/estate/<region>/<account>/<bucket>\n", dir.c_str());
   std::printf("collectors: %s/collectors/inventory-<region>/<account>/<bucket>/%s/\n", dir.c_str(),
               kConfigId);
   std::printf("central:    %s/dt=*/account=*/region=*/bucket=*/part-*.parquet\n", central.c_str());
   std::printf("state:      %s\n", state_dir.c_str());
-  std::printf("\nquery the whole estate with DuckDB:\n  duckdb -c %s\n",
-              ShellWord(sql).c_str());
-  std::printf("table definitions (duckdb, athena, trino, spark) and the register's status:\n"
-              "  stocktake --state %s ddl --engine duckdb --central %s\n"
-              "  stocktake --state %s register --status\n",
-              ShellWord(state_dir).c_str(), ShellWord(central).c_str(),
-              ShellWord(state_dir).c_str());
+  std::printf("\nquery the whole estate with DuckDB:\n  duckdb -c %s\n", ShellWord(sql).c_str());
+  std::printf(
+      "table definitions (duckdb, athena, trino, spark) and the register's status:\n"
+      "  stocktake --state %s ddl --engine duckdb --central %s\n"
+      "  stocktake --state %s register --status\n",
+      ShellWord(state_dir).c_str(), ShellWord(central).c_str(), ShellWord(state_dir).c_str());
 }
 
 Status RunDemo(const DemoFlags& flags, const GlobalFlags& globals) {
@@ -235,8 +234,8 @@ Status RunDemo(const DemoFlags& flags, const GlobalFlags& globals) {
 
   ASSIGN_OR_RETURN(std::unique_ptr<reg::Catalog> catalog,
                    reg::Catalog::Open(state_dir, Clock::Real()));
-  reg::Ingester ingester(
-      reg::CentralStore{stores.central.store.get(), kCentralBucket, ""}, catalog.get());
+  reg::Ingester ingester(reg::CentralStore{stores.central.store.get(), kCentralBucket, ""},
+                         catalog.get());
   std::vector<reg::Collector> collectors;
   for (const std::string& region : DemoRegions()) {
     collectors.push_back(
@@ -250,8 +249,8 @@ Status RunDemo(const DemoFlags& flags, const GlobalFlags& globals) {
   std::printf("%-14s %-16s %-24s %10s %12s  %-14s %s\n", "account", "region", "bucket", "objects",
               "bytes", "event", "report");
   for (const DemoBucket& bucket : *buckets) {
-    const OpenedStore& source = stores.sources.at(DemoSourceRoot(estate_root, bucket.region,
-                                                                 bucket.account));
+    const OpenedStore& source =
+        stores.sources.at(DemoSourceRoot(estate_root, bucket.region, bucket.account));
     ASSIGN_OR_RETURN(std::vector<config::StoredConfig> stored,
                      ListBucketConfigs(*configs, source.id, bucket.name));
     for (const config::StoredConfig& c : stored) {
@@ -280,39 +279,40 @@ Status RunDemo(const DemoFlags& flags, const GlobalFlags& globals) {
     }
   }
   reg::ReconcileSummary reconciled = consolidator.Reconcile();
-  std::printf("\nreconciled the collectors: %lld reports there, %lld registered now, %lld "
-              "quarantined, %lld already registered\n",
-              static_cast<long long>(reconciled.reports_seen),
-              static_cast<long long>(reconciled.registered),
-              static_cast<long long>(reconciled.quarantined),
-              static_cast<long long>(reconciled.already_known));
+  std::printf(
+      "\nreconciled the collectors: %lld reports there, %lld registered now, %lld "
+      "quarantined, %lld already registered\n",
+      static_cast<long long>(reconciled.reports_seen),
+      static_cast<long long>(reconciled.registered), static_cast<long long>(reconciled.quarantined),
+      static_cast<long long>(reconciled.already_known));
   if (!reconciled.errors.empty()) return reconciled.errors.front();
   if (reconciled.quarantined > 0) {
     return Internal("demo: reconciliation quarantined " + std::to_string(reconciled.quarantined) +
                     " reports (see stocktake register --status)");
   }
   const std::vector<std::string> day_list(days.begin(), days.end());
-  ASSIGN_OR_RETURN(CentralSummary summary,
-                   SummarizeCentral(ingester.central(), day_list));
+  ASSIGN_OR_RETURN(CentralSummary summary, SummarizeCentral(ingester.central(), day_list));
   const auto t_end = std::chrono::steady_clock::now();
   std::printf("\nthe central register, read back from %s/%s (%lld parts):\n", dir.c_str(),
               kCentralBucket, static_cast<long long>(summary.parts));
   PrintCentralSummary(summary);
 
   const double report_secs = Seconds(t_end - t_reports).count();
-  std::printf("\n%lld objects (%s) in %lld buckets inventoried and registered in %.2f s "
-              "(%.0f objects/s); total %.2f s\n",
-              static_cast<long long>(total_objects), HumanBytes(total_bytes).c_str(),
-              static_cast<long long>(reports), report_secs,
-              report_secs > 0 ? static_cast<double>(total_objects) / report_secs : 0.0,
-              Seconds(t_end - t0).count());
+  std::printf(
+      "\n%lld objects (%s) in %lld buckets inventoried and registered in %.2f s "
+      "(%.0f objects/s); total %.2f s\n",
+      static_cast<long long>(total_objects), HumanBytes(total_bytes).c_str(),
+      static_cast<long long>(reports), report_secs,
+      report_secs > 0 ? static_cast<double>(total_objects) / report_secs : 0.0,
+      Seconds(t_end - t0).count());
   PrintHints(dir, state_dir, day_list);
   std::fflush(stdout);
   if (summary.total.objects != total_objects || summary.total.bytes != total_bytes) {
     return Internal("demo: the central register holds " + std::to_string(summary.total.objects) +
-                    " objects (" + std::to_string(summary.total.bytes) + " bytes) but the reports "
-                    "listed " + std::to_string(total_objects) + " (" +
-                    std::to_string(total_bytes) + " bytes)");
+                    " objects (" + std::to_string(summary.total.bytes) +
+                    " bytes) but the reports "
+                    "listed " +
+                    std::to_string(total_objects) + " (" + std::to_string(total_bytes) + " bytes)");
   }
   return Status::OK();
 }
@@ -322,8 +322,9 @@ Status RunDemo(const DemoFlags& flags, const GlobalFlags& globals) {
 void RegisterDemo(CLI::App* app, GlobalFlags* globals, Action* action) {
   auto flags = std::make_shared<DemoFlags>();
   CLI::App* cmd = app->add_subcommand(
-      "demo", "build a sample multi-account, multi-region local estate, inventory every bucket "
-              "and consolidate the reports into a central register");
+      "demo",
+      "build a sample multi-account, multi-region local estate, inventory every bucket "
+      "and consolidate the reports into a central register");
   cmd->add_option("--dir", flags->dir, "where to build it (default ./stocktake-demo)");
   cmd->add_option("--objects", flags->objects, "approximate number of objects (default 100000)");
   cmd->callback([flags, globals, action] {

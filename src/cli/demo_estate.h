@@ -24,14 +24,14 @@ namespace stocktake::cli {
 struct DemoBucket {
   std::string account;  // 12-digit account id
   std::string region;
-  std::string name;     // unique across the estate, as S3 bucket names are
+  std::string name;  // unique across the estate, as S3 bucket names are
   int64_t objects = 0;
   int64_t bytes = 0;
 };
 
 struct DemoEstateOptions {
-  std::string root;              // created if missing
-  int64_t objects = 100000;      // total across buckets, approximately
+  std::string root;          // created if missing
+  int64_t objects = 100000;  // total across buckets, approximately
   int threads = 4;
   uint64_t seed = 20261128;
   std::function<void(int64_t done)> progress;

@@ -33,8 +33,8 @@ Status ReadPart(const reg::CentralStore& central, const std::string& key,
     ASSIGN_OR_RETURN(bool more, reader->NextObject(&object, &bucket));
     if (!more) break;
     if (bucket != partition.bucket) {
-      return Corruption("read " + url + ": a row of bucket '" + bucket + "' in partition bucket=" +
-                        partition.bucket);
+      return Corruption("read " + url + ": a row of bucket '" + bucket +
+                        "' in partition bucket=" + partition.bucket);
     }
     Add(bucket_totals, object.size);
     Add(account_totals, object.size);

@@ -22,7 +22,7 @@ namespace stocktake::cli_test {
 namespace {
 
 using Where = std::tuple<std::string, std::string, std::string>;  // account, region, bucket
-using Totals = std::pair<int64_t, int64_t>;                        // objects, bytes
+using Totals = std::pair<int64_t, int64_t>;                       // objects, bytes
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> lines;
@@ -36,8 +36,8 @@ std::vector<std::string> Lines(const std::string& text) {
 struct PrintedSummary {
   std::map<Where, Totals> buckets;  // the first table after "the central register"
   Totals total{-1, -1};
-  std::string text;                 // that section up to the total line
-  std::string duckdb_sql;           // the query after `duckdb -c`
+  std::string text;        // that section up to the total line
+  std::string duckdb_sql;  // the query after `duckdb -c`
 };
 
 PrintedSummary ParseSummary(const std::string& out) {
@@ -79,8 +79,8 @@ std::map<Where, Totals> WalkEstate(const std::string& estate) {
     if (!region.is_directory()) continue;  // the demo's marker file
     for (const auto& account : fs::directory_iterator(region.path())) {
       for (const auto& bucket : fs::directory_iterator(account.path())) {
-        Totals& t = out[{account.path().filename(), region.path().filename(),
-                         bucket.path().filename()}];
+        Totals& t =
+            out[{account.path().filename(), region.path().filename(), bucket.path().filename()}];
         for (const auto& f : fs::recursive_directory_iterator(bucket.path())) {
           if (!f.is_regular_file() || f.is_symlink()) continue;
           t.first += 1;
@@ -106,8 +106,8 @@ std::map<std::string, std::vector<std::string>> CentralParts(const std::string& 
 class CliDemoTest : public ::testing::Test {
  protected:
   testing::RunResult Demo() {
-    return Stocktake("", {"--state", tmp_.Sub("state"), "demo", "--dir", tmp_.Sub("demo"),
-                          "--objects", "2000"});
+    return Stocktake(
+        "", {"--state", tmp_.Sub("state"), "demo", "--dir", tmp_.Sub("demo"), "--objects", "2000"});
   }
   testing::TempDir tmp_;
 };
@@ -207,8 +207,7 @@ TEST_F(CliDemoTest, SecondRunReusesTheEstateAndKeepsOnePartPerPartition) {
                 line.find(" already known ") != std::string::npos)
         << line;
   }
-  testing::RunResult status =
-      Stocktake("", {"--state", tmp_.Sub("state"), "register", "--status"});
+  testing::RunResult status = Stocktake("", {"--state", tmp_.Sub("state"), "register", "--status"});
   ASSERT_EQ(status.exit_code, 0) << status.err;
   EXPECT_NE(status.out.find("(" + std::to_string(a.buckets.size()) + " current,"),
             std::string::npos)
