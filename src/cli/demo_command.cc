@@ -157,6 +157,56 @@ Result<reg::IngestOutcome> DeliverEvent(const inventory::ReportResult& report,
   return outcome;
 }
 
+// What the reports of one run listed.
+struct DemoReports {
+  int64_t reports = 0;
+  int64_t objects = 0;
+  int64_t bytes = 0;
+  std::set<std::string> days;  // their dt values (UTC day of the scan start)
+};
+
+// Runs every stored configuration of every bucket into its collector and
+// hands each report's event to the register, printing one line per report.
+Result<DemoReports> ReportEveryBucket(const std::vector<DemoBucket>& buckets,
+                                      const std::string& estate_root, const DemoStores& stores,
+                                      const config::ConfigStore& configs, Progress* progress,
+                                      reg::Consolidator* consolidator) {
+  DemoReports out;
+  std::printf("%-14s %-16s %-24s %10s %12s  %-14s %s\n", "account", "region", "bucket", "objects",
+              "bytes", "event", "report");
+  for (const DemoBucket& bucket : buckets) {
+    const OpenedStore& source =
+        stores.sources.at(DemoSourceRoot(estate_root, bucket.region, bucket.account));
+    ASSIGN_OR_RETURN(std::vector<config::StoredConfig> stored,
+                     ListBucketConfigs(configs, source.id, bucket.name));
+    for (const config::StoredConfig& c : stored) {
+      inventory::ReportSpec spec = inventory::SpecFromConfig(
+          c.config, c.profile, source.store.get(), bucket.name, stores.collectors.store.get());
+      ASSIGN_OR_RETURN(inventory::ReportResult r, RunReport(spec, progress));
+      ++out.reports;
+      out.objects += r.objects;
+      out.bytes += r.bytes;
+      out.days.insert(FormatIsoDate(r.creation_ms));
+      // A failed delivery is not fatal: the reconciliation finds the report.
+      Result<reg::IngestOutcome> delivered =
+          DeliverEvent(r, bucket.region, spec.destination_bucket, stores, consolidator);
+      std::string event = "lost";
+      if (!delivered.ok()) {
+        PrintError("demo: event for " + r.checksum_key + ": " + delivered.status().message() +
+                   " (left to reconciliation)");
+      } else {
+        event = reg::IngestResultName(delivered->result);
+      }
+      std::printf("%-14s %-16s %-24s %10lld %12s  %-14s %s\n", bucket.account.c_str(),
+                  bucket.region.c_str(), bucket.name.c_str(), static_cast<long long>(r.objects),
+                  HumanBytes(r.bytes).c_str(), event.c_str(),
+                  stores.collectors.store->Url(spec.destination_bucket, r.manifest_key).c_str());
+      std::fflush(stdout);
+    }
+  }
+  return out;
+}
+
 // `text` as one shell word: as is when it is plain, else double-quoted.
 std::string ShellWord(const std::string& text) {
   bool plain = !text.empty();
@@ -244,40 +294,8 @@ Status RunDemo(const DemoFlags& flags, const GlobalFlags& globals) {
   reg::Consolidator consolidator(collectors, &ingester);
 
   const auto t_reports = std::chrono::steady_clock::now();
-  int64_t total_objects = 0, total_bytes = 0, reports = 0;
-  std::set<std::string> days;
-  std::printf("%-14s %-16s %-24s %10s %12s  %-14s %s\n", "account", "region", "bucket", "objects",
-              "bytes", "event", "report");
-  for (const DemoBucket& bucket : *buckets) {
-    const OpenedStore& source =
-        stores.sources.at(DemoSourceRoot(estate_root, bucket.region, bucket.account));
-    ASSIGN_OR_RETURN(std::vector<config::StoredConfig> stored,
-                     ListBucketConfigs(*configs, source.id, bucket.name));
-    for (const config::StoredConfig& c : stored) {
-      inventory::ReportSpec spec = inventory::SpecFromConfig(
-          c.config, c.profile, source.store.get(), bucket.name, stores.collectors.store.get());
-      ASSIGN_OR_RETURN(inventory::ReportResult r, RunReport(spec, &progress));
-      ++reports;
-      total_objects += r.objects;
-      total_bytes += r.bytes;
-      days.insert(FormatIsoDate(r.creation_ms));
-      // A failed delivery is not fatal: the reconciliation below finds the report.
-      Result<reg::IngestOutcome> delivered =
-          DeliverEvent(r, bucket.region, spec.destination_bucket, stores, &consolidator);
-      std::string event = "lost";
-      if (!delivered.ok()) {
-        PrintError("demo: event for " + r.checksum_key + ": " + delivered.status().message() +
-                   " (left to reconciliation)");
-      } else {
-        event = reg::IngestResultName(delivered->result);
-      }
-      std::printf("%-14s %-16s %-24s %10lld %12s  %-14s %s\n", bucket.account.c_str(),
-                  bucket.region.c_str(), bucket.name.c_str(), static_cast<long long>(r.objects),
-                  HumanBytes(r.bytes).c_str(), event.c_str(),
-                  stores.collectors.store->Url(spec.destination_bucket, r.manifest_key).c_str());
-      std::fflush(stdout);
-    }
-  }
+  ASSIGN_OR_RETURN(DemoReports reports, ReportEveryBucket(*buckets, estate_root, stores, *configs,
+                                                          &progress, &consolidator));
   reg::ReconcileSummary reconciled = consolidator.Reconcile();
   std::printf(
       "\nreconciled the collectors: %lld reports there, %lld registered now, %lld "
@@ -290,7 +308,7 @@ Status RunDemo(const DemoFlags& flags, const GlobalFlags& globals) {
     return Internal("demo: reconciliation quarantined " + std::to_string(reconciled.quarantined) +
                     " reports (see stocktake register --status)");
   }
-  const std::vector<std::string> day_list(days.begin(), days.end());
+  const std::vector<std::string> day_list(reports.days.begin(), reports.days.end());
   ASSIGN_OR_RETURN(CentralSummary summary, SummarizeCentral(ingester.central(), day_list));
   const auto t_end = std::chrono::steady_clock::now();
   std::printf("\nthe central register, read back from %s/%s (%lld parts):\n", dir.c_str(),
@@ -301,18 +319,17 @@ Status RunDemo(const DemoFlags& flags, const GlobalFlags& globals) {
   std::printf(
       "\n%lld objects (%s) in %lld buckets inventoried and registered in %.2f s "
       "(%.0f objects/s); total %.2f s\n",
-      static_cast<long long>(total_objects), HumanBytes(total_bytes).c_str(),
-      static_cast<long long>(reports), report_secs,
-      report_secs > 0 ? static_cast<double>(total_objects) / report_secs : 0.0,
+      static_cast<long long>(reports.objects), HumanBytes(reports.bytes).c_str(),
+      static_cast<long long>(reports.reports), report_secs,
+      report_secs > 0 ? static_cast<double>(reports.objects) / report_secs : 0.0,
       Seconds(t_end - t0).count());
   PrintHints(dir, state_dir, day_list);
   std::fflush(stdout);
-  if (summary.total.objects != total_objects || summary.total.bytes != total_bytes) {
+  if (summary.total.objects != reports.objects || summary.total.bytes != reports.bytes) {
     return Internal("demo: the central register holds " + std::to_string(summary.total.objects) +
-                    " objects (" + std::to_string(summary.total.bytes) +
-                    " bytes) but the reports "
-                    "listed " +
-                    std::to_string(total_objects) + " (" + std::to_string(total_bytes) + " bytes)");
+                    " objects (" + std::to_string(summary.total.bytes) + " bytes), the reports " +
+                    std::to_string(reports.objects) + " (" + std::to_string(reports.bytes) +
+                    " bytes); was " + dir + "/" + kCentralBucket + " changed by hand?");
   }
   return Status::OK();
 }
