@@ -1,4 +1,4 @@
-// `stocktake scan` and `stocktake demo` end to end on local folders: the
+// `stocktake scan` end to end on local folders (the demo: cli_demo_test.cc): the
 // report's rows equal an independent walk of the source tree (keys in S3
 // byte order, sizes, mtimes to the millisecond, MD5 ETags), whatever the
 // file names; fields, versions, prefixes, splitting, the OBS layout, an
@@ -264,55 +264,6 @@ TEST_F(CliScanTest, DuckDbReadsTheScannedReportWithTheSameRows) {
                     "\",\"" + o.etag + "\"]");
   }
   EXPECT_EQ(from_duckdb, expected);
-}
-
-// "bucket  config  objects  bytes  report" lines of the demo's table.
-struct DemoLine {
-  std::string bucket, config, manifest;
-  int64_t objects = 0;
-};
-std::vector<DemoLine> ParseDemoTable(const std::string& out) {
-  std::vector<DemoLine> lines;
-  std::stringstream in(out);
-  std::string line;
-  const std::regex row(R"(^(\S+)\s+(\S+)\s+(\d+)\s+.*\s(/\S+/manifest\.json)$)");
-  while (std::getline(in, line)) {
-    std::smatch m;
-    if (!std::regex_match(line, m, row)) continue;
-    lines.push_back({m[1], m[2], m[4], std::stoll(m[3])});
-  }
-  return lines;
-}
-
-TEST_F(CliScanTest, DemoReportsEveryBucketWithThePrintedCountsAndIsRepeatable) {
-  const std::string dir = tmp_.Sub("demo");
-  for (int round = 0; round < 2; ++round) {
-    SCOPED_TRACE(round);
-    testing::RunResult r = Stocktake(
-        "", {"--state", tmp_.Sub("demo-state"), "demo", "--dir", dir, "--objects", "2000"});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_EQ(r.err, "");
-    std::vector<DemoLine> lines = ParseDemoTable(r.out);
-    const std::string reports = dir + "/estate/inventory-reports";
-    std::set<std::string> buckets;
-    for (const auto& entry : std::filesystem::directory_iterator(dir + "/estate")) {
-      const std::string name = entry.path().filename();
-      // Hidden folders (the demo's marker) are not buckets.
-      if (name != "inventory-reports" && name[0] != '.') buckets.insert(name);
-    }
-    std::set<std::string> reported;
-    int64_t total = 0;
-    for (const DemoLine& line : lines) {
-      reported.insert(line.bucket);
-      LoadedReport report = LoadReport(reports, line.manifest);
-      EXPECT_EQ(static_cast<int64_t>(report.objects.size()), line.objects) << line.manifest;
-      EXPECT_EQ(report.manifest.source_bucket, line.bucket);
-      total += line.objects;
-    }
-    EXPECT_EQ(reported, buckets);
-    EXPECT_GE(total, 2000);
-    EXPECT_NE(r.out.find(std::to_string(total) + " objects"), std::string::npos) << r.out;
-  }
 }
 
 }  // namespace
