@@ -82,6 +82,24 @@ Result<Locations> OpenLocations(const RegisterSettings& settings) {
 
 }  // namespace
 
+RegisterSettings RegisterSettingsOf(const server::RegisterSpec& spec) {
+  RegisterSettings settings;
+  settings.central = spec.central;
+  settings.collectors = spec.collectors;
+  settings.store.endpoint_url = spec.endpoint;
+  settings.store.region = spec.region;
+  if (!spec.access_key.empty()) {
+    settings.store.credentials = store::Credentials{spec.access_key, spec.secret_key, ""};
+  }
+  settings.interval_seconds = static_cast<int>(spec.interval_seconds);
+  settings.nats.url = spec.nats_url;
+  if (!spec.nats_subject.empty()) settings.nats.subject = spec.nats_subject;
+  if (!spec.nats_stream.empty()) settings.nats.stream = spec.nats_stream;
+  if (!spec.nats_durable.empty()) settings.nats.durable = spec.nats_durable;
+  settings.nats.ack_wait_ms = spec.nats_ack_wait_seconds * 1000;
+  return settings;
+}
+
 Result<std::unique_ptr<RegisterService>> RegisterService::Open(const RegisterSettings& settings,
                                                                const std::string& state_dir) {
   if (settings.interval_seconds < 1) {

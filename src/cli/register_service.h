@@ -27,6 +27,7 @@
 #include "register/ingester.h"
 #include "register/nats_source.h"
 #include "schedule/report_delivered.h"
+#include "server/daemon_config.h"
 
 namespace stocktake::server {
 class HttpServer;
@@ -43,6 +44,10 @@ struct RegisterSettings {
   std::string listen;                   // HOST:PORT of the webhook; "" = none
   reg::NatsSourceOptions nats;          // nats.url "" = no NATS source
 };
+
+// The settings of the register embedded in `stocktake serve` (a
+// [register] table or --register-* flags); "" NATS names keep the defaults.
+RegisterSettings RegisterSettingsOf(const server::RegisterSpec& spec);
 
 class RegisterService {
  public:

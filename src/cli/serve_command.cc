@@ -10,7 +10,10 @@
 // "listening on http://HOST:PORT" (PORT 0 picks a free port). The scheduler
 // runs due configurations; SIGTERM or SIGINT cancels running reports (no
 // manifest, data files deleted, run recorded as cancelled), answers the
-// requests in flight and exits 0. docs/serve.md has the whole surface.
+// requests in flight and exits 0. With --register-central (or [register] in
+// the file) the daemon also runs the central asset register
+// (RegisterService, as `stocktake register`). docs/serve.md has the whole
+// surface.
 #include <pthread.h>
 #include <signal.h>
 
@@ -159,26 +162,6 @@ Result<server::DaemonConfig> BuildConfig(const ServeFlags& flags) {
   ApplyRegisterFlags(flags, &config.central_register);
   RETURN_IF_ERROR(server::ValidateDaemonConfig(config));
   return config;
-}
-
-// The embedded register: the same settings `stocktake register` builds
-// from its flags.
-RegisterSettings RegisterSettingsOf(const server::RegisterSpec& spec) {
-  RegisterSettings settings;
-  settings.central = spec.central;
-  settings.collectors = spec.collectors;
-  settings.store.endpoint_url = spec.endpoint;
-  settings.store.region = spec.region;
-  if (!spec.access_key.empty()) {
-    settings.store.credentials = store::Credentials{spec.access_key, spec.secret_key, ""};
-  }
-  settings.interval_seconds = static_cast<int>(spec.interval_seconds);
-  settings.nats.url = spec.nats_url;
-  if (!spec.nats_subject.empty()) settings.nats.subject = spec.nats_subject;
-  if (!spec.nats_stream.empty()) settings.nats.stream = spec.nats_stream;
-  if (!spec.nats_durable.empty()) settings.nats.durable = spec.nats_durable;
-  settings.nats.ack_wait_ms = spec.nats_ack_wait_seconds * 1000;
-  return settings;
 }
 
 // One listener made of several (the notifier's, the register's).

@@ -232,6 +232,34 @@ TEST_F(NatsSourceTest, AckFollowsTheCommitAFailedCommitIsDeliveredAgain) {
   EXPECT_NE(log_.find("not acknowledged, delivered again in 300 ms"), std::string::npos) << log_;
 }
 
+TEST_F(NatsSourceTest, ServerRestartIsSurvivedByReconnecting) {
+  std::unique_ptr<NatsSource> source = NewSource();
+  ASSERT_NE(source, nullptr);
+  const std::string key = NewReport("photos", 3).checksum_key;
+  ASSERT_TRUE(nats_->Restart());  // same store: the stream and the consumer stay
+  ASSERT_TRUE(nats_->Publish(kSubject, EventBody(key), "after-restart").ok());
+
+  // The old connection is gone: Next() says so (Unavailable) until it has
+  // reconnected, then delivers the message (bounded attempts).
+  EventPump pump(source.get(), consolidator_.get(), Logger());
+  bool registered = false;
+  int unavailable = 0;
+  for (int attempt = 0; attempt < 20 && !registered; ++attempt) {
+    Result<std::optional<SourceBatch>> batch = source->Next(1000);
+    if (!batch.ok()) {
+      EXPECT_EQ(batch.status().code(), Code::kUnavailable) << batch.status().ToString();
+      ++unavailable;
+      continue;
+    }
+    if (!batch->has_value()) continue;
+    ASSERT_TRUE(pump.HandleBatch(**batch).ok()) << log_;
+    registered = true;
+  }
+  EXPECT_TRUE(registered) << log_;
+  EXPECT_LE(unavailable, 1);  // the first call after the restart, at most
+  EXPECT_EQ(QueryCentral("count(*)"), std::vector<std::string>{"[\"4\"]"});
+}
+
 TEST_F(NatsSourceTest, BadOptionsAreRejectedAndAMissingServerIsUnavailable) {
   NatsSourceOptions options;
   options.url = "http://127.0.0.1:4222";
