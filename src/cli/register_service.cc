@@ -57,15 +57,16 @@ Result<Locations> OpenLocations(const RegisterSettings& settings) {
   for (const std::string& spec : settings.collectors) {
     const size_t eq = spec.find('=');
     if (eq == std::string::npos || !IsRegionName(spec.substr(0, eq)) || eq + 1 == spec.size()) {
-      return InvalidArgument("--collector must be REGION=LOCATION (e.g. eu-west-1=s3://inv-eu), "
-                             "not '" + spec + "'");
+      return InvalidArgument(
+          "--collector must be REGION=LOCATION (e.g. eu-west-1=s3://inv-eu), "
+          "not '" +
+          spec + "'");
     }
     const std::string region = spec.substr(0, eq);
     ASSIGN_OR_RETURN(Location location, ParseLocation(spec.substr(eq + 1), flags.local_root));
-    if (!location.is_s3 &&
-        !std::filesystem::is_directory(location.root + "/" + location.bucket)) {
-      return NotFound("--collector " + spec + ": folder " + location.root + "/" +
-                      location.bucket + " does not exist");
+    if (!location.is_s3 && !std::filesystem::is_directory(location.root + "/" + location.bucket)) {
+      return NotFound("--collector " + spec + ": folder " + location.root + "/" + location.bucket +
+                      " does not exist");
     }
     ASSIGN_OR_RETURN(OpenedStore store, OpenLocationStore(location, flags));
     Status exists = store.store->HeadBucket(location.bucket);
@@ -114,8 +115,8 @@ Result<std::unique_ptr<RegisterService>> RegisterService::Open(const RegisterSet
   ASSIGN_OR_RETURN(Locations locations, OpenLocations(settings));
   service->stores_ = std::move(locations.stores);
   service->ingester_ = std::make_unique<reg::Ingester>(locations.central, service->catalog_.get());
-  service->consolidator_ =
-      std::make_unique<reg::Consolidator>(std::move(locations.collectors), service->ingester_.get());
+  service->consolidator_ = std::make_unique<reg::Consolidator>(std::move(locations.collectors),
+                                                               service->ingester_.get());
   return service;
 }
 

@@ -12,7 +12,8 @@ std::string NatsError(natsStatus s, jsErrCode jerr = static_cast<jsErrCode>(0)) 
   std::string out = natsStatus_GetText(s);
   natsStatus last = NATS_OK;
   const char* detail = nats_GetLastError(&last);
-  if (detail != nullptr && *detail != '\0' && out != detail) out += std::string(" (") + detail + ")";
+  if (detail != nullptr && *detail != '\0' && out != detail)
+    out += std::string(" (") + detail + ")";
   if (jerr != 0) out += " (JetStream error " + std::to_string(static_cast<int>(jerr)) + ")";
   return out;
 }

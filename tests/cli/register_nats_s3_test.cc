@@ -32,11 +32,21 @@ class RegisterNatsS3Test : public S3EndToEndTest {
   std::unique_ptr<Daemon> StartConsumer(const std::string& central,
                                         const std::map<std::string, std::string>& collectors,
                                         const NatsServer& nats) {
-    std::vector<std::string> args = {"--state", dir_.Sub("register-state"), "register",
-                                     "--central", "s3://" + central + "/inventory",
-                                     "--endpoint-url", server_->endpoint(),
-                                     "--nats", nats.url(), "--nats-ack-wait", "5",
-                                     "--interval", "3600", "--listen", "127.0.0.1:0"};
+    std::vector<std::string> args = {"--state",
+                                     dir_.Sub("register-state"),
+                                     "register",
+                                     "--central",
+                                     "s3://" + central + "/inventory",
+                                     "--endpoint-url",
+                                     server_->endpoint(),
+                                     "--nats",
+                                     nats.url(),
+                                     "--nats-ack-wait",
+                                     "5",
+                                     "--interval",
+                                     "3600",
+                                     "--listen",
+                                     "127.0.0.1:0"};
     for (const auto& [region, bucket] : collectors) {
       args.push_back("--collector");
       args.push_back(region + "=s3://" + bucket);

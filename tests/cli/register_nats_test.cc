@@ -28,16 +28,22 @@ class RegisterNatsTest : public ::testing::Test {
   std::string Coll() const { return dir_.Sub("coll"); }
 
   std::vector<std::string> RegisterArgs(const std::string& central) const {
-    return {"register", "--central", central, "--collector", "eu-west-1=" + Coll() + "/coll-eu",
-            "--collector", "us-east-1=" + Coll() + "/coll-us"};
+    return {"register",
+            "--central",
+            central,
+            "--collector",
+            "eu-west-1=" + Coll() + "/coll-eu",
+            "--collector",
+            "us-east-1=" + Coll() + "/coll-us"};
   }
 
   std::unique_ptr<testing::Daemon> StartConsumer(const std::string& central) {
     std::vector<std::string> args = {"--state", dir_.Sub("state")};
     for (const std::string& a : RegisterArgs(central)) args.push_back(a);
-    for (const std::string& a : {std::string("--nats"), nats_->url(), std::string("--nats-ack-wait"),
-                                 std::string("1"), std::string("--interval"), std::string("3600"),
-                                 std::string("--listen"), std::string("127.0.0.1:0")}) {
+    for (const std::string& a :
+         {std::string("--nats"), nats_->url(), std::string("--nats-ack-wait"), std::string("1"),
+          std::string("--interval"), std::string("3600"), std::string("--listen"),
+          std::string("127.0.0.1:0")}) {
       args.push_back(a);
     }
     return testing::Daemon::Start(args, dir_.path());
@@ -53,12 +59,12 @@ class RegisterNatsTest : public ::testing::Test {
     }
     const std::string collector = n % 2 ? "coll-eu" : "coll-us";
     const std::string account = n % 3 ? "111111111111" : "222222222222";
-    RunResult scan = Stocktake(
-        dir_.Sub("scan-state"),
-        {"scan", "--local", Coll(), dir_.Sub("estate/" + bucket), "--dest",
-         Coll() + "/" + collector + "/" + account, "--id", "inventory", "--format",
-         n % 2 ? "parquet" : "csv", "--fields", "Size,ETag", "--notify-nats", nats_->url(),
-         "--notify-nats-subject", "inventory.reports"});
+    RunResult scan =
+        Stocktake(dir_.Sub("scan-state"),
+                  {"scan", "--local", Coll(), dir_.Sub("estate/" + bucket), "--dest",
+                   Coll() + "/" + collector + "/" + account, "--id", "inventory", "--format",
+                   n % 2 ? "parquet" : "csv", "--fields", "Size,ETag", "--notify-nats",
+                   nats_->url(), "--notify-nats-subject", "inventory.reports"});
     ASSERT_EQ(scan.exit_code, 0) << scan.err;
   }
 

@@ -5,13 +5,14 @@
 // that is not an event is dropped with a log line and does not block the
 // stream; and the ack follows the commit: a failing central store leaves
 // the message unacked (nak'ed) until a later delivery succeeds.
+#include "register/nats_source.h"
+
 #include <gtest/gtest.h>
 
 #include <memory>
 #include <mutex>
 
 #include "register/event_pump.h"
-#include "register/nats_source.h"
 #include "register_test_util.h"
 #include "testing/fault_store.h"
 #include "testing/nats_server.h"
@@ -36,8 +37,8 @@ class NatsSourceTest : public RegisterTest {
     RegisterTest::SetUp();
     nats_ = testing::NatsServer::Start();
     ASSERT_NE(nats_, nullptr);
-    consolidator_ = std::make_unique<Consolidator>(std::vector<Collector>{collector_},
-                                                   ingester_.get());
+    consolidator_ =
+        std::make_unique<Consolidator>(std::vector<Collector>{collector_}, ingester_.get());
   }
 
   std::unique_ptr<NatsSource> NewSource() {
@@ -189,6 +190,27 @@ TEST_F(NatsSourceTest, BadMessageIsDroppedWithALogLineAndDoesNotBlockTheStream) 
   std::unique_ptr<NatsSource> again = NewSource();
   ASSERT_NE(again, nullptr);
   EXPECT_EQ(Drain(again.get(), consolidator_.get(), 2500).batches, 0);  // all acked
+}
+
+TEST_F(NatsSourceTest, QuarantinedReportIsAcked) {
+  std::unique_ptr<NatsSource> source = NewSource();
+  ASSERT_NE(source, nullptr);
+  const ReportRef ref = NewReport("photos", 2);
+  PutCollector(ref.checksum_key, "00000000000000000000000000000000");  // not MD5(manifest)
+  ASSERT_TRUE(nats_->Publish(kSubject, EventBody(ref.checksum_key)).ok());
+
+  EventPumpStats stats = Drain(source.get(), consolidator_.get());
+  EXPECT_EQ(stats.committed, 1);
+  EXPECT_EQ(stats.registered, 0);
+  EXPECT_TRUE(CentralFiles().empty());
+  Result<ReportState> state = catalog_->Lookup(collector_.Id(), ref.manifest_key);
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ(*state, ReportState::kQuarantined);
+  EXPECT_NE(log_.find(": quarantined ("), std::string::npos) << log_;
+  source.reset();
+  std::unique_ptr<NatsSource> again = NewSource();
+  ASSERT_NE(again, nullptr);
+  EXPECT_EQ(Drain(again.get(), consolidator_.get(), 2500).batches, 0);  // acked
 }
 
 TEST_F(NatsSourceTest, AckFollowsTheCommitAFailedCommitIsDeliveredAgain) {

@@ -28,8 +28,9 @@ class DaemonRegisterTest : public ServeTest {
     testing::RunResult put = Aws(
         {"s3api", "put-bucket-inventory-configuration", "--bucket", "src", "--id", "daily",
          "--inventory-configuration",
-         std::string("{\"Id\":\"daily\",\"IsEnabled\":true,\"Destination\":{\"S3BucketDestination\":{"
-                     "\"Bucket\":\"arn:aws:s3:::dest\",\"Format\":\"CSV\",\"Prefix\":\"") +
+         std::string(
+             "{\"Id\":\"daily\",\"IsEnabled\":true,\"Destination\":{\"S3BucketDestination\":{"
+             "\"Bucket\":\"arn:aws:s3:::dest\",\"Format\":\"CSV\",\"Prefix\":\"") +
              kMainAccount +
              "\"}},\"Schedule\":{\"Frequency\":\"Daily\"},\"IncludedObjectVersions\":\"Current\","
              "\"OptionalFields\":[\"Size\",\"ETag\"]}"});
@@ -87,8 +88,8 @@ TEST_F(DaemonRegisterTest, RemoteRunReportIsRegisteredThroughTheDaemonsOwnHook) 
   ASSERT_EQ(run.exit_code, 0) << run.err;
   ASSERT_EQ(WaitForParts(1), 1u) << daemon_->Log();
   EXPECT_EQ(Query("account, region, bucket, count(*), sum(size)"),
-            std::vector<std::string>{
-                std::string("[\"") + kMainAccount + "\",\"eu-west-1\",\"src\",\"3\",\"6\"]"});
+            std::vector<std::string>{std::string("[\"") + kMainAccount +
+                                     "\",\"eu-west-1\",\"src\",\"3\",\"6\"]"});
   EXPECT_EQ(daemon_->Stop(), 0);
   const std::string log = daemon_->Log();
   EXPECT_NE(log.find("delivered report s3://dest/" + std::string(kMainAccount) + "/src/daily/"),
@@ -108,11 +109,16 @@ TEST_F(DaemonRegisterTest, ConfigFileRegisterConsumesNatsAndTheDaemonsReports) {
   const std::string config = dir_.Sub("serve.toml");
   testing::WriteFile(config,
                      "listen = \"127.0.0.1:0\"\nscheduler = false\n"
-                     "[[stores]]\nlocal = \"" + dir_.Sub("root") + "\"\nregion = \"eu-west-1\"\n"
-                     "[[accounts]]\nid = \"" + kMainAccount + "\"\naccess_key = \"" + kMainKey +
-                         "\"\nsecret_key = \"" + kMainSecret + "\"\n"
-                     "[register]\ncentral = \"" + Central() + "\"\ncollectors = [\"" +
-                         Collector() + "\"]\ninterval_seconds = 3600\nnats = \"" + nats->url() +
+                     "[[stores]]\nlocal = \"" +
+                         dir_.Sub("root") +
+                         "\"\nregion = \"eu-west-1\"\n"
+                         "[[accounts]]\nid = \"" +
+                         kMainAccount + "\"\naccess_key = \"" + kMainKey + "\"\nsecret_key = \"" +
+                         kMainSecret +
+                         "\"\n"
+                         "[register]\ncentral = \"" +
+                         Central() + "\"\ncollectors = [\"" + Collector() +
+                         "\"]\ninterval_seconds = 3600\nnats = \"" + nats->url() +
                          "\"\nnats_durable = \"daemon\"\n");
   // The daemon also announces its reports on NATS: the register gets each
   // of them twice (hook and event) and registers it once.
@@ -138,7 +144,8 @@ TEST_F(DaemonRegisterTest, ConfigFileRegisterConsumesNatsAndTheDaemonsReports) {
   EXPECT_EQ(WaitForParts(2), 2u);
   EXPECT_EQ(daemon_->Stop(), 0);
   const std::string log = daemon_->Log();
-  EXPECT_NE(log.find("consuming " + nats->url() + " stream INVENTORY subject inventory.reports "
+  EXPECT_NE(log.find("consuming " + nats->url() +
+                     " stream INVENTORY subject inventory.reports "
                      "durable daemon"),
             std::string::npos)
       << log;
