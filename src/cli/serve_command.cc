@@ -10,7 +10,10 @@
 // "listening on http://HOST:PORT" (PORT 0 picks a free port). The scheduler
 // runs due configurations; SIGTERM or SIGINT cancels running reports (no
 // manifest, data files deleted, run recorded as cancelled), answers the
-// requests in flight and exits 0. docs/serve.md has the whole surface.
+// requests in flight and exits 0. With --register-central (or [register] in
+// the file) the daemon also runs the central asset register
+// (RegisterService, as `stocktake register`). docs/serve.md has the whole
+// surface.
 #include <pthread.h>
 #include <signal.h>
 
@@ -24,6 +27,7 @@
 #include "cli/commands.h"
 #include "cli/notify_options.h"
 #include "cli/report_runner.h"
+#include "cli/register_service.h"
 #include "cli/state.h"
 #include "cli/store_options.h"
 #include "base/log.h"
@@ -55,6 +59,7 @@ struct ServeFlags {
   bool no_scheduler = false;
   const CLI::App* cmd = nullptr;
   NotifyFlags notify;
+  server::RegisterSpec central;  // --register-* (applied only when given)
 
   bool Given(const char* flag) const { return cmd->count(flag) > 0; }
 };
@@ -104,6 +109,22 @@ Status StoresFromFlags(const ServeFlags& flags, server::DaemonConfig* config) {
   return Status::OK();
 }
 
+// --register-* flags given on the command line win over [register].
+void ApplyRegisterFlags(const ServeFlags& flags, server::RegisterSpec* spec) {
+  const server::RegisterSpec& given = flags.central;
+  if (flags.Given("--register-central")) spec->central = given.central;
+  if (flags.Given("--register-collector")) spec->collectors = given.collectors;
+  if (flags.Given("--register-endpoint-url")) spec->endpoint = given.endpoint;
+  if (flags.Given("--register-interval")) spec->interval_seconds = given.interval_seconds;
+  if (flags.Given("--register-nats")) spec->nats_url = given.nats_url;
+  if (flags.Given("--register-nats-subject")) spec->nats_subject = given.nats_subject;
+  if (flags.Given("--register-nats-stream")) spec->nats_stream = given.nats_stream;
+  if (flags.Given("--register-nats-durable")) spec->nats_durable = given.nats_durable;
+  if (flags.Given("--register-nats-ack-wait")) {
+    spec->nats_ack_wait_seconds = given.nats_ack_wait_seconds;
+  }
+}
+
 // The daemon configuration from --config and/or the flags.
 Result<server::DaemonConfig> BuildConfig(const ServeFlags& flags) {
   server::DaemonConfig config;
@@ -141,8 +162,21 @@ Result<server::DaemonConfig> BuildConfig(const ServeFlags& flags) {
     if (!format) return InvalidArgument("--log-format must be 'text' or 'json'");
     config.log_format = *format;
   }
+  ApplyRegisterFlags(flags, &config.central_register);
   RETURN_IF_ERROR(server::ValidateDaemonConfig(config));
   return config;
+}
+
+// One listener made of several (the notifier's, the register's).
+schedule::ReportDeliveredListener Both(schedule::ReportDeliveredListener first,
+                                       schedule::ReportDeliveredListener second) {
+  if (!first) return second;
+  if (!second) return first;
+  return [first = std::move(first), second = std::move(second)](
+             const schedule::ReportDelivered& report) {
+    first(report);
+    second(report);
+  };
 }
 
 // Opens every store of the estate, in order, and describes it for the Estate.
@@ -257,9 +291,23 @@ Status Serve(const ServeFlags& flags, GlobalFlags globals) {
   // report hook publishes through it (Notifier::Publish).
   ASSIGN_OR_RETURN(std::unique_ptr<notify::Notifier> notifier,
                    StartNotifier(flags.notify, state_dir));
+  // The embedded register (reconciliation, NATS consumer) starts before the
+  // scheduler, so that every report the daemon delivers reaches it.
+  std::unique_ptr<RegisterService> central;
+  schedule::ReportDeliveredListener register_listener;
+  if (config.central_register.enabled()) {
+    ASSIGN_OR_RETURN(central,
+                     RegisterService::Open(RegisterSettingsOf(config.central_register), state_dir));
+    RETURN_IF_ERROR(central->Start([](const std::string& line) {
+      Log("register", {{"message", line}});
+    }));
+    register_listener = [service = central.get()](const schedule::ReportDelivered& report) {
+      service->OnReportDelivered(report);
+    };
+  }
   schedule::RunExecutor executor(ScheduledStores(estate_stores, opened, config.list_concurrency),
                                  runs.get(), Clock::Real(),
-                                 ReportListener(notifier.get()));
+                                 Both(ReportListener(notifier.get()), std::move(register_listener)));
   schedule::SchedulerOptions scheduling;
   scheduling.schedule.minutes_of_day = config.schedule_minutes;
   scheduling.schedule.weekday = config.schedule_weekday;
@@ -294,6 +342,7 @@ Status Serve(const ServeFlags& flags, GlobalFlags globals) {
   scheduler.Stop();
   http_server.Stop();
   serve_thread.join();
+  if (central != nullptr) central->Stop();
   Log("serve.stop", {});
   return served;
 }
@@ -338,6 +387,26 @@ void RegisterServe(CLI::App* app, GlobalFlags* globals, Action* action) {
   cmd->add_flag("--no-scheduler", flags->no_scheduler, "do not run configurations on schedule (remote runs only)");
   cmd->add_option("--log-format", flags->log_format, "request and run logs: text (default) | json");
   AddNotifyFlags(cmd, &flags->notify, /*one_off=*/false);
+  server::RegisterSpec& central = flags->central;
+  cmd->add_option("--register-central", central.central,
+                  "run the central asset register too: its central store (local folder or "
+                  "s3://bucket[/prefix]; docs/register.md)");
+  cmd->add_option("--register-collector", central.collectors,
+                  "REGION=LOCATION of a regional collector (repeatable)");
+  cmd->add_option("--register-endpoint-url", central.endpoint,
+                  "S3 endpoint of the register's s3:// locations");
+  cmd->add_option("--register-interval", central.interval_seconds,
+                  "seconds between register reconciliations (default 300)");
+  cmd->add_option("--register-nats", central.nats_url,
+                  "nats://HOST:PORT: the register consumes S3 events from JetStream");
+  cmd->add_option("--register-nats-subject", central.nats_subject,
+                  "subject (default inventory.reports)");
+  cmd->add_option("--register-nats-stream", central.nats_stream,
+                  "JetStream stream (default INVENTORY)");
+  cmd->add_option("--register-nats-durable", central.nats_durable,
+                  "durable consumer (default stocktake-register)");
+  cmd->add_option("--register-nats-ack-wait", central.nats_ack_wait_seconds,
+                  "seconds before an unacknowledged message comes again (default 300)");
   cmd->callback(
       [flags, globals, action] { *action = [flags, globals] { return Serve(*flags, *globals); }; });
 }

@@ -171,12 +171,53 @@ Status ReadAccount(const TomlReader& in, const toml::table& table, size_t index,
   return Status::OK();
 }
 
+Status ReadRegister(const TomlReader& in, const toml::table& root, RegisterSpec* spec) {
+  const toml::node* node = root.get("register");
+  if (node == nullptr) return Status::OK();
+  const toml::table* table = node->as_table();
+  if (table == nullptr) return in.Error(*node, "register", "must be a table ([register])");
+  const std::string prefix = "register.";
+  RETURN_IF_ERROR(in.OnlyKeys(*table, prefix,
+                              {"central", "collectors", "endpoint", "access_key", "secret_key",
+                               "region", "interval_seconds", "nats", "nats_subject", "nats_stream",
+                               "nats_durable", "nats_ack_wait_seconds"}));
+  RETURN_IF_ERROR(in.String(*table, prefix, "central", &spec->central, /*required=*/true));
+  if (const toml::node* list = table->get("collectors")) {
+    const toml::array* array = list->as_array();
+    if (array == nullptr) {
+      return in.Error(*list, prefix + "collectors", "must be an array of \"REGION=LOCATION\"");
+    }
+    for (const toml::node& element : *array) {
+      if (!element.is_string()) {
+        return in.Error(element, prefix + "collectors", "must be an array of \"REGION=LOCATION\"");
+      }
+      spec->collectors.push_back(element.as_string()->get());
+    }
+  }
+  RETURN_IF_ERROR(in.String(*table, prefix, "endpoint", &spec->endpoint));
+  RETURN_IF_ERROR(in.String(*table, prefix, "access_key", &spec->access_key));
+  RETURN_IF_ERROR(in.String(*table, prefix, "secret_key", &spec->secret_key));
+  RETURN_IF_ERROR(in.String(*table, prefix, "region", &spec->region));
+  RETURN_IF_ERROR(in.Int(*table, prefix, "interval_seconds", 1, 7 * 24 * 3600,
+                         &spec->interval_seconds));
+  RETURN_IF_ERROR(in.String(*table, prefix, "nats", &spec->nats_url));
+  RETURN_IF_ERROR(in.String(*table, prefix, "nats_subject", &spec->nats_subject));
+  RETURN_IF_ERROR(in.String(*table, prefix, "nats_stream", &spec->nats_stream));
+  RETURN_IF_ERROR(in.String(*table, prefix, "nats_durable", &spec->nats_durable));
+  RETURN_IF_ERROR(in.Int(*table, prefix, "nats_ack_wait_seconds", 1, 24 * 3600,
+                         &spec->nats_ack_wait_seconds));
+  if (spec->access_key.empty() != spec->secret_key.empty()) {
+    return in.Error(*table, prefix + "secret_key", "give both access_key and secret_key, or neither");
+  }
+  return Status::OK();
+}
+
 Status ReadTop(const TomlReader& in, const toml::table& root, DaemonConfig* config) {
   RETURN_IF_ERROR(in.OnlyKeys(root, "",
                               {"listen", "state", "log_format", "threads", "max_body_bytes",
                                "schedule_time", "schedule_weekday", "jitter_seconds", "scheduler",
                                "run_threads", "list_concurrency", "connections", "stores",
-                               "accounts"}));
+                               "accounts", "register"}));
   RETURN_IF_ERROR(in.String(root, "", "listen", &config->listen));
   RETURN_IF_ERROR(in.String(root, "", "state", &config->state_dir));
   std::string text;
@@ -221,6 +262,7 @@ Status ReadTop(const TomlReader& in, const toml::table& root, DaemonConfig* conf
   RETURN_IF_ERROR(in.Int(root, "", "jitter_seconds", 0, 7 * 24 * 3600, &config->jitter_seconds));
   RETURN_IF_ERROR(in.Bool(root, "", "scheduler", &config->scheduler));
 
+  RETURN_IF_ERROR(ReadRegister(in, root, &config->central_register));
   ASSIGN_OR_RETURN(std::vector<const toml::table*> stores, in.Tables(root, "stores"));
   for (size_t i = 0; i < stores.size(); ++i) {
     StoreSpec store;
@@ -324,6 +366,15 @@ Status ValidateDaemonConfig(const DaemonConfig& config) {
                              "' is not a configured account");
     }
   }
+  const RegisterSpec& central = config.central_register;
+  if (central.enabled() && central.collectors.empty()) {
+    return InvalidArgument(
+        "register: give at least one collector (--register-collector REGION=LOCATION)");
+  }
+  if (!central.enabled() && (!central.collectors.empty() || !central.nats_url.empty())) {
+    return InvalidArgument("register: collectors and NATS need a central store (--register-central)");
+  }
+  if (central.interval_seconds < 1) return InvalidArgument("register: interval must be at least 1 second");
   return Status::OK();
 }
 

@@ -39,6 +39,26 @@ struct AccountSpec {
 
 enum class LogFormat { kText, kJson };
 
+// The central asset register run inside the daemon (`[register]` in the
+// file, --register-* flags): the same consumer as `stocktake register`
+// (docs/register.md). Off while `central` is empty.
+struct RegisterSpec {
+  std::string central;                  // local folder or s3://bucket[/prefix]
+  std::vector<std::string> collectors;  // "REGION=LOCATION"
+  std::string endpoint;                 // S3 endpoint of s3:// locations
+  std::string access_key;               // "" = the AWS environment / profile
+  std::string secret_key;
+  std::string region;                   // S3 signing region ("" = default)
+  int64_t interval_seconds = 300;       // between reconciliations
+  std::string nats_url;                 // "" = no NATS source
+  std::string nats_subject;             // "" = the register's defaults
+  std::string nats_stream;
+  std::string nats_durable;
+  int64_t nats_ack_wait_seconds = 300;
+
+  bool enabled() const { return !central.empty(); }
+};
+
 struct DaemonConfig {
   std::string listen = "127.0.0.1:8571";
   std::string state_dir;  // "" = --state / the default state folder
@@ -62,6 +82,7 @@ struct DaemonConfig {
   int threads = 8;  // HTTP worker threads
   size_t max_body_bytes = 1 << 20;
   LogFormat log_format = LogFormat::kText;
+  RegisterSpec central_register;
 };
 
 // Reads a TOML daemon configuration. InvalidArgument naming the file, the
@@ -73,7 +94,8 @@ Result<DaemonConfig> LoadDaemonConfig(const std::string& path);
 // The rules both sources share: at least one store and one account, 12-digit
 // account ids, distinct access keys, owners that are configured accounts,
 // a listen address HOST:PORT, sane numbers (list_concurrency 0-256,
-// connections 0-1024). InvalidArgument naming the key.
+// connections 0-1024), register collectors only with a register central
+// (and the reverse). InvalidArgument naming the key.
 Status ValidateDaemonConfig(const DaemonConfig& config);
 
 // "HH:MM" (UTC) → minutes after midnight; nullopt when malformed.

@@ -34,38 +34,13 @@ HttpResponse RegisterWebhook::Handle(const HttpRequest& request) const {
     response.headers.emplace_back("Allow", "POST");
     return response;
   }
-  Result<std::vector<reg::ObjectEvent>> events = reg::ParseEventBody(request.body);
-  if (!events.ok()) return ErrorResponse(request, events.status());
-  int registered = 0, ignored = 0, quarantined = 0;
-  for (const reg::ObjectEvent& event : *events) {
-    Result<reg::IngestOutcome> outcome = consolidator_->HandleEvent(event);
-    const std::string target = "s3://" + event.bucket + "/" + event.key;
-    if (!outcome.ok()) {
-      if (log_) log_("event " + target + ": " + outcome.status().message());
-      return ErrorResponse(request, outcome.status());
-    }
-    switch (outcome->result) {
-      case reg::IngestResult::kRegistered:
-      case reg::IngestResult::kSuperseded:
-        ++registered;
-        break;
-      case reg::IngestResult::kQuarantined:
-        ++quarantined;
-        break;
-      case reg::IngestResult::kAlreadyKnown:
-      case reg::IngestResult::kIncomplete:
-        ++ignored;
-        break;
-    }
-    if (log_) {
-      log_("event " + target + ": " + reg::IngestResultName(outcome->result) +
-           (outcome->reason.empty() ? "" : " (" + outcome->reason + ")"));
-    }
-  }
-  return Json(200, "{\"records\":" + std::to_string(events->size()) +
-                       ",\"registered\":" + std::to_string(registered) +
-                       ",\"ignored\":" + std::to_string(ignored) +
-                       ",\"quarantined\":" + std::to_string(quarantined) + "}");
+  reg::NotificationResult result = reg::HandleNotification(consolidator_, request.body, log_);
+  if (!result.body.ok()) return ErrorResponse(request, result.body);
+  if (!result.ingest.ok()) return ErrorResponse(request, result.ingest);
+  return Json(200, "{\"records\":" + std::to_string(result.records) +
+                       ",\"registered\":" + std::to_string(result.registered) +
+                       ",\"ignored\":" + std::to_string(result.ignored) +
+                       ",\"quarantined\":" + std::to_string(result.quarantined) + "}");
 }
 
 }  // namespace stocktake::server

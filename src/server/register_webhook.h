@@ -2,7 +2,8 @@
 // (to any path) carries one S3 event notification body in any form
 // ParseEventBody accepts — direct Records (S3 -> SQS, Ceph RGW / MinIO
 // webhooks, stocktake's own daemon), an SNS envelope, a test event — and
-// each record is handed to Consolidator::HandleEvent before the answer is
+// each record is handed to Consolidator::HandleEvent (through
+// reg::HandleNotification, as the NATS consumer does) before the answer is
 // sent, so a 2xx means the reports it names are registered, quarantined or
 // deliberately ignored.
 //
@@ -18,6 +19,7 @@
 #include <string>
 
 #include "register/consolidator.h"
+#include "register/event_pump.h"
 #include "server/http_types.h"
 
 namespace stocktake::server {

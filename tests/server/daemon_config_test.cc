@@ -167,6 +167,62 @@ TEST_F(DaemonConfigTest, BadFilesNameFileLineAndKey) {
   }
 }
 
+TEST_F(DaemonConfigTest, RegisterTableConfiguresTheEmbeddedRegister) {
+  const std::string base = "[[stores]]\nlocal = \"/r\"\n[[accounts]]\nid = \"123456789012\"\n"
+                           "access_key = \"A\"\nsecret_key = \"S\"\n";
+  Result<DaemonConfig> off = Load(base);
+  ASSERT_TRUE(off.ok()) << off.status().ToString();
+  EXPECT_FALSE(off->central_register.enabled());
+
+  Result<DaemonConfig> config = Load(
+      base + "[register]\ncentral = \"s3://central/inv\"\n"
+             "collectors = [\"eu-west-1=s3://coll-eu\", \"us-east-1=/data/us\"]\n"
+             "endpoint = \"http://127.0.0.1:7480\"\naccess_key = \"K\"\nsecret_key = \"S\"\n"
+             "region = \"us-east-1\"\ninterval_seconds = 60\nnats = \"nats://127.0.0.1:4222\"\n"
+             "nats_subject = \"inv.events\"\nnats_stream = \"INV\"\nnats_durable = \"reg\"\n"
+             "nats_ack_wait_seconds = 30\n");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  const RegisterSpec& spec = config->central_register;
+  EXPECT_TRUE(spec.enabled());
+  EXPECT_EQ(spec.central, "s3://central/inv");
+  EXPECT_EQ(spec.collectors,
+            (std::vector<std::string>{"eu-west-1=s3://coll-eu", "us-east-1=/data/us"}));
+  EXPECT_EQ(spec.endpoint, "http://127.0.0.1:7480");
+  EXPECT_EQ(spec.access_key, "K");
+  EXPECT_EQ(spec.secret_key, "S");
+  EXPECT_EQ(spec.region, "us-east-1");
+  EXPECT_EQ(spec.interval_seconds, 60);
+  EXPECT_EQ(spec.nats_url, "nats://127.0.0.1:4222");
+  EXPECT_EQ(spec.nats_subject, "inv.events");
+  EXPECT_EQ(spec.nats_stream, "INV");
+  EXPECT_EQ(spec.nats_durable, "reg");
+  EXPECT_EQ(spec.nats_ack_wait_seconds, 30);
+
+  struct Case {
+    std::string text;
+    std::string expect;
+  };
+  const Case cases[] = {
+      {"register = 1\n" + base, ":1: register: must be a table"},
+      {base + "[register]\ncollectors = [\"eu=/c\"]\n", "register.central: is required"},
+      {base + "[register]\ncentral = \"/c\"\n", "register: give at least one collector"},
+      {base + "[register]\ncentral = \"/c\"\ncollectors = \"eu=/c\"\n",
+       "register.collectors: must be an array"},
+      {base + "[register]\ncentral = \"/c\"\ncolectors = []\n", "register.colectors: unknown key"},
+      {base + "[register]\ncentral = \"/c\"\ncollectors = [\"eu=/c\"]\ninterval_seconds = 0\n",
+       "register.interval_seconds: must be between"},
+      {base + "[register]\ncentral = \"/c\"\ncollectors = [\"eu=/c\"]\naccess_key = \"K\"\n",
+       "register.secret_key: give both"},
+  };
+  for (const Case& c : cases) {
+    Result<DaemonConfig> bad = Load(c.text);
+    ASSERT_FALSE(bad.ok()) << c.text;
+    EXPECT_EQ(bad.status().code(), Code::kInvalidArgument) << c.text;
+    EXPECT_NE(bad.status().message().find(c.expect), std::string::npos)
+        << "want '" << c.expect << "' in '" << bad.status().message() << "'";
+  }
+}
+
 TEST_F(DaemonConfigTest, MissingFileIsNotFound) {
   EXPECT_EQ(LoadDaemonConfig(dir_.Sub("absent.toml")).status().code(), Code::kNotFound);
 }

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -30,7 +31,8 @@ int WaitBounded(pid_t pid, int timeout_seconds) {
 }  // namespace
 
 std::unique_ptr<Daemon> Daemon::Start(const std::vector<std::string>& args,
-                                      const std::string& log_dir, int timeout_seconds) {
+                                      const std::string& log_dir, int timeout_seconds,
+                                      const std::vector<std::pair<std::string, std::string>>& env) {
   const std::string log_path = log_dir + "/daemon.log";
   int out_pipe[2];
   if (pipe2(out_pipe, O_CLOEXEC) != 0) return nullptr;
@@ -39,6 +41,7 @@ std::unique_ptr<Daemon> Daemon::Start(const std::vector<std::string>& args,
     const int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     dup2(out_pipe[1], 1);
     if (log >= 0) dup2(log, 2);
+    for (const auto& [name, value] : env) setenv(name.c_str(), value.c_str(), 1);
     std::vector<char*> argv;
     argv.push_back(const_cast<char*>(STOCKTAKE_BINARY));
     for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));

@@ -10,6 +10,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace stocktake::testing {
@@ -17,9 +18,11 @@ namespace stocktake::testing {
 class Daemon {
  public:
   // nullptr (with a message on stderr) when the daemon exits or stays silent
-  // for `timeout_seconds`. `log_dir` receives daemon.log.
-  static std::unique_ptr<Daemon> Start(const std::vector<std::string>& args,
-                                       const std::string& log_dir, int timeout_seconds = 60);
+  // for `timeout_seconds`. `log_dir` receives daemon.log. `env` is added to
+  // (and overrides) the inherited environment.
+  static std::unique_ptr<Daemon> Start(
+      const std::vector<std::string>& args, const std::string& log_dir, int timeout_seconds = 60,
+      const std::vector<std::pair<std::string, std::string>>& env = {});
   ~Daemon();
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;

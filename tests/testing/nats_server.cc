@@ -159,6 +159,23 @@ Status NatsServer::AddStream(const std::string& stream, const std::string& subje
   return Status::OK();
 }
 
+Status NatsServer::Publish(const std::string& subject, const std::string& data,
+                           const std::string& msg_id) {
+  Client client;
+  RETURN_IF_ERROR(client.Open(url()));
+  natsMsg* msg = nullptr;
+  natsStatus s =
+      natsMsg_Create(&msg, subject.c_str(), nullptr, data.data(), static_cast<int>(data.size()));
+  if (s == NATS_OK && !msg_id.empty()) s = natsMsgHeader_Set(msg, "Nats-Msg-Id", msg_id.c_str());
+  jsPubAck* ack = nullptr;
+  jsErrCode jerr = static_cast<jsErrCode>(0);
+  if (s == NATS_OK) s = js_PublishMsg(&ack, client.js, msg, nullptr, &jerr);
+  natsMsg_Destroy(msg);
+  jsPubAck_Destroy(ack);
+  if (s != NATS_OK) return IOError("publish to " + subject + ": " + NatsError(s, jerr));
+  return Status::OK();
+}
+
 Result<uint64_t> NatsServer::StreamMessageCount(const std::string& stream) {
   Client client;
   RETURN_IF_ERROR(client.Open(url()));

@@ -37,6 +37,10 @@ class NatsServer {
 
   // Creates a file-backed stream named `stream` capturing `subject`.
   Status AddStream(const std::string& stream, const std::string& subject);
+  // Publishes `data` on `subject` through JetStream (waiting for the
+  // stream's ack), with a Nats-Msg-Id header unless `msg_id` is "".
+  Status Publish(const std::string& subject, const std::string& data,
+                 const std::string& msg_id = "");
   // Messages in the stream (its state, not a consumer).
   Result<uint64_t> StreamMessageCount(const std::string& stream);
   // Every message on `subject` in `stream`, read by a new ephemeral

@@ -118,6 +118,24 @@ RunResult S3EndToEndTest::Stocktake(std::vector<std::string> args,
   return RunStocktake(args, options);
 }
 
+std::string S3EndToEndTest::DownloadCentral(const std::string& bucket, const std::string& prefix,
+                                           std::vector<std::string>* keys_out) {
+  const std::string download = dir_.Sub("download-" + std::to_string(downloads_++));
+  Result<std::vector<std::string>> keys = ListKeys(*store_, bucket, prefix);
+  EXPECT_TRUE(keys.ok()) << keys.status().ToString();
+  if (keys.ok()) {
+    for (const std::string& key : *keys) {
+      Result<std::string> data = store_->Get(bucket, key);
+      EXPECT_TRUE(data.ok()) << data.status().ToString();
+      if (data.ok()) WriteFile(download + "/" + key, *data);
+    }
+    if (keys_out != nullptr) *keys_out = *keys;
+  }
+  return "FROM read_parquet(" +
+         SqlQuote(download + "/" + prefix + "dt=*/account=*/region=*/bucket=*/*.parquet") +
+         ", hive_partitioning = true, union_by_name = true)";
+}
+
 FetchedReport S3EndToEndTest::Report(const std::string& dest_bucket, const std::string& prefix,
                                      const std::string& source_bucket,
                                      const std::string& config_id) {

@@ -53,6 +53,14 @@ class S3EndToEndTest : public ::testing::Test {
   FetchedReport Report(const std::string& dest_bucket, const std::string& prefix,
                        const std::string& source_bucket, const std::string& config_id);
 
+  // Downloads every object of a central register store (s3://bucket/prefix,
+  // prefix ending in '/') into a fresh folder, puts their keys in `keys`
+  // (may be null), and returns the DuckDB clause reading its parts the way
+  // users do: "FROM read_parquet('<dir>/<prefix>dt=*/account=*/region=*/
+  // bucket=*/*.parquet', hive_partitioning = true, union_by_name = true)".
+  std::string DownloadCentral(const std::string& bucket, const std::string& prefix,
+                              std::vector<std::string>* keys = nullptr);
+
   // The report's rows must equal the boto3 listing of `source_bucket`
   // (versions too when `versions`), field by field; rows in S3 key order.
   void ExpectRowsEqualOracle(const FetchedReport& report, const std::string& source_bucket,
