@@ -52,7 +52,10 @@ Status CheckListConcurrency(int flag) {
 
 void ApplyListConcurrency(int flag, bool source_is_local, store::RetryingStore* source_retrying,
                           inventory::ReportSpec* spec) {
-  spec->list_concurrency = flag > 0 ? flag : source_is_local ? 1 : kDefaultS3ListConcurrency;
+  // A local store walks its folders on its own threads (sized from the
+  // same flag when it was opened) and hands over pages in key order, so
+  // the generator pages through it one call at a time.
+  spec->list_concurrency = source_is_local ? 1 : flag > 0 ? flag : kDefaultS3ListConcurrency;
   if (source_retrying != nullptr) {
     spec->throttle_events = [source_retrying] { return source_retrying->throttled(); };
   }

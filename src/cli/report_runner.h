@@ -24,14 +24,16 @@ Result<format::ReportFormat> ParseFormatFlag(const std::string& text);
 Result<std::vector<InventoryField>> ParseFieldList(const std::vector<std::string>& names, bool obs);
 
 // Listing calls in flight for S3 sources when --list-concurrency is not
-// given (local folders list sequentially; see LocalStore's own threads).
+// given. For a local source the flag sizes LocalStore's walk threads
+// instead (default store::DefaultListThreads()).
 inline constexpr int kDefaultS3ListConcurrency = 16;
 inline constexpr int kMaxListConcurrency = 256;
 
 // InvalidArgument unless 0 (auto) <= flag <= kMaxListConcurrency.
 Status CheckListConcurrency(int flag);
-// The listing concurrency for `source`: the flag, or (0) the default for
-// its kind; with the source's throttling signal for backoff.
+// The listing concurrency for `source`: for S3 the flag, or (0) the
+// default; for a local source 1 (its store walks in parallel itself); with
+// the source's throttling signal for backoff.
 void ApplyListConcurrency(int flag, bool source_is_local, store::RetryingStore* source_retrying,
                           inventory::ReportSpec* spec);
 

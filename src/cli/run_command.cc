@@ -102,7 +102,7 @@ void RegisterRun(CLI::App* app, GlobalFlags* globals, Action* action) {
   cmd->add_flag("--all", flags->all, "every stored configuration of the store");
   cmd->add_flag("--include-disabled", flags->include_disabled, "also run disabled configurations");
   cmd->add_option("--list-concurrency", flags->list_concurrency,
-                  "listing calls in flight (default: 16 for S3, 1 for local folders)");
+                  "listing calls in flight for S3 (default 16); threads walking local folders (default min(8, 2 x cores))");
   cmd->add_option("--remote", flags->remote,
                   "daemon URL (http://HOST:PORT): run --bucket/--id there and wait for the report");
   AddStoreFlags(cmd, &flags->store);

@@ -143,7 +143,7 @@ void RegisterScan(CLI::App* app, GlobalFlags* globals, Action* action) {
   cmd->add_option("--dest-account", flags->dest_account, "destination account id (informational)");
   cmd->add_option("--max-file-size", flags->max_file_size, "start a new data file past this many bytes");
   cmd->add_option("--list-concurrency", flags->list_concurrency,
-                  "listing calls in flight (default: 16 for s3://, 1 for local folders)");
+                  "listing calls in flight for s3:// (default 16); threads walking local folders (default min(8, 2 x cores))");
   AddStoreFlags(cmd, &flags->store);
   AddNotifyFlags(cmd, &flags->notify, /*one_off=*/true);
   cmd->callback([flags, globals, action] {

@@ -35,8 +35,9 @@ struct StoreFlags {
   // Where LocalStore keeps its persistent ETag cache (the state folder);
   // "" = in memory only. Set by commands, not a flag.
   std::string etag_cache_dir;
-  // Keep-alive connections an S3 store may open at once (0 = its default);
-  // set by commands from --list-concurrency, not a flag.
+  // Keep-alive connections an S3 store may open at once, and threads a
+  // local store walks its folders with (0 = the store's default); set by
+  // commands from --list-concurrency, not a flag.
   int max_connections = 0;
 };
 
