@@ -233,6 +233,8 @@ Result<ListPage> LocalStore::ListFlat(std::string_view bucket, const ListRequest
     };
     ASSIGN_OR_RETURN(walker, LocalWalker::Open(pool_.get(), std::move(bucket_fd), std::move(options)));
   }
+  // Room for a usual page up front: ObjectInfo is large to move around.
+  page.objects.reserve(static_cast<size_t>(std::min(request.max_keys, 1000)));
   Result<bool> more = walker->Next(static_cast<size_t>(request.max_keys), &page.objects);
   etags_->Flush();  // a page's new ETags are persisted before it returns
   RETURN_IF_ERROR(more.status());
