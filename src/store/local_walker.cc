@@ -113,6 +113,9 @@ void LocalWalker::State::Read(Node* node) {
     ssize_t n = ::getdents64(fd, buf.get(), kDentsBytes);
     if (n < 0) {
       if (errno == EINTR) continue;
+      // A folder removed after it was opened reads as ENOENT: it has no
+      // keys any more (glibc's readdir treats it as the end, too).
+      if (errno == ENOENT) break;
       node->error = ErrnoStatus(options.what + ": read folder " + folder, errno);
       return;
     }
