@@ -292,8 +292,15 @@ Result<bool> LocalWalker::Next(size_t max, std::vector<ObjectInfo>* out) {
     State::Entry& entry = node->entries[frame.pos];
     if (entry.is_dir) {
       State::Node* child = entry.child.get();
-      if (child->step != Step::kDone) {
-        if (child->step == Step::kNew) s.Submit(child);  // whatever the window
+      if (child->step == Step::kNew) {
+        // Needed now and not started: read it here rather than wait for a
+        // pool thread (no hand-off, no context switch).
+        child->step = Step::kRunning;
+        lock.unlock();
+        s.Read(child);
+        lock.lock();
+        child->step = Step::kDone;
+      } else if (child->step != Step::kDone) {
         s.Schedule();
         s.cv.wait(lock, [child] { return child->step == Step::kDone; });
       }
@@ -312,8 +319,13 @@ Result<bool> LocalWalker::Next(size_t max, std::vector<ObjectInfo>* out) {
     }
     const size_t c = frame.pos / kChunkEntries;
     State::Chunk& chunk = node->chunks[c];
-    if (chunk.step != Step::kDone) {
-      if (chunk.step == Step::kNew) s.Submit(node, c);  // whatever the window
+    if (chunk.step == Step::kNew) {
+      chunk.step = Step::kRunning;  // described here, as above
+      lock.unlock();
+      s.Describe(node, c);
+      lock.lock();
+      chunk.step = Step::kDone;
+    } else if (chunk.step != Step::kDone) {
       s.Schedule();
       s.cv.wait(lock, [&chunk] { return chunk.step == Step::kDone; });
     }

@@ -10,7 +10,8 @@
 // (fstatat relative to the folder's fd, plus the ETag when asked, through
 // `describe`). After every step the units that come next in key order, up
 // to a window of units read or in flight ahead of the caller, are handed to
-// the pool; so memory holds the caller's path of folder listings plus the
+// the pool (a unit the caller needs that no thread has started yet runs on
+// the caller's thread); so memory holds the caller's path of folder listings plus the
 // window (at most window x kChunkEntries described files), never the tree.
 // A folder listing itself is held whole while it is walked (as
 // LocalLister does), so one folder of N entries costs N names.
