@@ -45,6 +45,7 @@ Status RunStored(const RunFlags& flags, const GlobalFlags& globals) {
   StoreFlags store_flags = flags.store;
   ASSIGN_OR_RETURN(store_flags.etag_cache_dir, StateDir(globals));
   store_flags.max_connections = ConnectionsFor(flags.connections, flags.list_concurrency);
+  store_flags.local_list_threads = flags.list_concurrency;
   ASSIGN_OR_RETURN(OpenedStore store, OpenStore(store_flags));
   ASSIGN_OR_RETURN(std::unique_ptr<config::ConfigStore> configs, OpenConfigStore(globals));
   std::vector<config::StoredConfig> todo;
@@ -104,7 +105,8 @@ void RegisterRun(CLI::App* app, GlobalFlags* globals, Action* action) {
   cmd->add_flag("--all", flags->all, "every stored configuration of the store");
   cmd->add_flag("--include-disabled", flags->include_disabled, "also run disabled configurations");
   cmd->add_option("--list-concurrency", flags->list_concurrency,
-                  "listing calls in flight (default: 16 for S3, 1 for local folders)");
+                  "listing calls in flight for S3 (default 16); threads walking local folders "
+                  "(default min(8, 2 x cores))");
   cmd->add_option("--connections", flags->connections,
                   "keep-alive connections per S3 store (default: the larger of 16 and "
                   "--list-concurrency)");

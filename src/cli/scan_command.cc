@@ -81,6 +81,7 @@ Status RunScan(const ScanFlags& flags, const GlobalFlags& globals) {
   StoreFlags store_flags = flags.store;
   ASSIGN_OR_RETURN(store_flags.etag_cache_dir, StateDir(globals));
   store_flags.max_connections = ConnectionsFor(flags.connections, flags.list_concurrency);
+  store_flags.local_list_threads = flags.list_concurrency;
   // Before anything is written: a bad --notify-* flag must leave no trace.
   ASSIGN_OR_RETURN(std::unique_ptr<notify::Notifier> notifier,
                    StartNotifier(flags.notify, store_flags.etag_cache_dir));
@@ -145,7 +146,8 @@ void RegisterScan(CLI::App* app, GlobalFlags* globals, Action* action) {
   cmd->add_option("--dest-account", flags->dest_account, "destination account id (informational)");
   cmd->add_option("--max-file-size", flags->max_file_size, "start a new data file past this many bytes");
   cmd->add_option("--list-concurrency", flags->list_concurrency,
-                  "listing calls in flight (default: 16 for s3://, 1 for local folders)");
+                  "listing calls in flight for s3:// (default 16); threads walking local "
+                  "folders (default min(8, 2 x cores))");
   cmd->add_option("--connections", flags->connections,
                   "keep-alive connections per S3 store (default: the larger of 16 and "
                   "--list-concurrency)");

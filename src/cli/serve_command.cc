@@ -193,6 +193,7 @@ Status OpenEstate(const server::DaemonConfig& config, const std::string& state_d
     }
     store_flags.etag_cache_dir = state_dir;
     store_flags.max_connections = ConnectionsFor(config.connections, config.list_concurrency);
+    store_flags.local_list_threads = config.list_concurrency;
     Result<OpenedStore> store = OpenStore(store_flags);
     if (!store.ok()) return store.status().WithContext("store " + spec.name);
     server::EstateStore estate_store;

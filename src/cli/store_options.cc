@@ -42,7 +42,7 @@ Result<OpenedStore> OpenS3(const StoreFlags& flags) {
 }
 
 Result<OpenedStore> OpenLocal(const std::string& root, const std::string& etag_cache_dir,
-                              const std::string& region) {
+                              const std::string& region, int list_threads) {
   std::error_code ec;
   fs::path abs = fs::absolute(root, ec).lexically_normal();
   std::string path = abs.string();
@@ -53,6 +53,7 @@ Result<OpenedStore> OpenLocal(const std::string& root, const std::string& etag_c
   store::LocalStoreOptions options;
   options.root = path;
   options.region = region;
+  options.list_threads = list_threads;  // 0 = the store's default
   if (!etag_cache_dir.empty()) {
     // One cache file per estate root, kept in the state folder.
     options.etag_cache_path = etag_cache_dir + "/etag-cache-" + Md5Hex(path).substr(0, 16);
@@ -82,7 +83,7 @@ Result<OpenedStore> OpenStore(const StoreFlags& flags) {
     return InvalidArgument("give either --local ROOT or --endpoint-url URL, not both");
   }
   if (!flags.local_root.empty()) {
-    return OpenLocal(flags.local_root, flags.etag_cache_dir, flags.region);
+    return OpenLocal(flags.local_root, flags.etag_cache_dir, flags.region, flags.local_list_threads);
   }
   if (!flags.endpoint_url.empty()) return OpenS3(flags);
   return InvalidArgument("no store: give --local ROOT or --endpoint-url URL");
@@ -129,7 +130,8 @@ Result<Location> ParseLocation(const std::string& text, const std::string& local
 }
 
 Result<OpenedStore> OpenLocationStore(const Location& location, const StoreFlags& flags) {
-  if (!location.is_s3) return OpenLocal(location.root, flags.etag_cache_dir, flags.region);
+  if (!location.is_s3) return OpenLocal(location.root, flags.etag_cache_dir, flags.region,
+                                             flags.local_list_threads);
   if (flags.endpoint_url.empty()) {
     // Without an endpoint, s3:// means AWS itself in the configured region.
     StoreFlags aws = flags;

@@ -38,6 +38,9 @@ struct StoreFlags {
   // Keep-alive connections an S3 store may open at once (0 = its default);
   // set by commands from --connections (see ConnectionsFor), not a flag.
   int max_connections = 0;
+  // Threads a local store walks its folders with (0 = its default,
+  // store::DefaultListThreads()); set by commands from --list-concurrency.
+  int local_list_threads = 0;
 };
 
 // Adds --local, --endpoint-url, --region, --profile to a subcommand.

@@ -46,8 +46,11 @@ Status CheckCancel(const ReportSpec& spec) {
 Status ListInto(const ReportSpec& spec, bool fetch_etag, const EnrichOptions& enrich,
                 BoundedQueue<Batch>* queue) {
   store::ObjectStore* src = spec.source;
-  const int concurrency =
-      spec.list_concurrency > 0 ? spec.list_concurrency : DefaultListConcurrency(*src);
+  // A local store walks its folders on its own threads and hands over
+  // pages in key order: splitting its key space would only add work.
+  const int concurrency = !src->capabilities().remote_listing ? 1
+                          : spec.list_concurrency > 0       ? spec.list_concurrency
+                                                            : DefaultListConcurrency(*src);
   if (concurrency > 1) {
     ParallelListOptions options;
     options.bucket = spec.source_bucket;

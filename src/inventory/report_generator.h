@@ -50,7 +50,9 @@ struct ReportSpec {
   int head_concurrency = 16;  // parallel HEAD/GetObjectAcl calls when fields need them
   // > 1: list with that many calls in flight (parallel_lister.h), merged
   // back into key order; 1: one sequential paged listing; 0: the default
-  // for the source's kind (DefaultListConcurrency).
+  // for the source's kind (DefaultListConcurrency). Sources without
+  // Capabilities::remote_listing (LocalStore, which walks its folders on
+  // its own threads) are always paged through sequentially.
   int list_concurrency = 0;
   // The source store's throttled attempts so far (RetryingStore::throttled),
   // which the parallel listing backs off on; nullptr = never throttled.
@@ -82,7 +84,7 @@ using ProgressCallback = std::function<void(const ReportProgress&)>;
 
 // Listing calls in flight by default for a source whose listing is remote
 // (Capabilities::remote_listing: S3); other sources list sequentially
-// (LocalStore stats each page with its own threads). One place for the
+// (LocalStore walks its folders with its own threads). One place for the
 // default, so `scan`, `run` and the daemon's runs list alike.
 inline constexpr int kDefaultRemoteListConcurrency = 16;
 inline constexpr int kMaxListConcurrency = 256;

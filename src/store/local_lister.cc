@@ -22,9 +22,15 @@ namespace {
 
 using Kind = ListBound::Kind;
 
-// True when every key in the subtree of `path` (a file key, or a folder
-// path ending in '/') lies at or before `bound`.
-bool Below(const ListBound& bound, const std::string& path, bool is_dir) {
+// True when the bound may fall strictly inside folder `dir` ("" = bucket).
+bool Inside(const ListBound& bound, const std::string& dir) {
+  if (!bound.key.starts_with(dir)) return false;
+  return bound.kind != Kind::kPastPrefix || bound.key.size() > dir.size();
+}
+
+}  // namespace
+
+bool AtOrBeforeBound(const ListBound& bound, const std::string& path, bool is_dir) {
   const std::string& b = bound.key;
   if (!is_dir) {
     switch (bound.kind) {
@@ -36,14 +42,6 @@ bool Below(const ListBound& bound, const std::string& path, bool is_dir) {
   if (bound.kind == Kind::kPastPrefix && path.starts_with(b)) return true;
   return !b.starts_with(path) && path < b;
 }
-
-// True when the bound may fall strictly inside folder `dir` ("" = bucket).
-bool Inside(const ListBound& bound, const std::string& dir) {
-  if (!bound.key.starts_with(dir)) return false;
-  return bound.kind != Kind::kPastPrefix || bound.key.size() > dir.size();
-}
-
-}  // namespace
 
 LocalLister::LocalLister(std::string prefix, std::string what)
     : prefix_(std::move(prefix)), what_(std::move(what)) {}
@@ -117,7 +115,7 @@ Status LocalLister::Seek(const ListBound& bound) {
     Frame& frame = *stack_.back();
     auto first = frame.entries.begin() + static_cast<ptrdiff_t>(frame.index);
     auto it = std::partition_point(first, frame.entries.end(), [&](const Entry& e) {
-      return Below(bound, frame.path + e.sort_name, e.is_dir);
+      return AtOrBeforeBound(bound, frame.path + e.sort_name, e.is_dir);
     });
     frame.index = static_cast<size_t>(it - frame.entries.begin());
     if (it == frame.entries.end() || !it->is_dir) return Status::OK();

@@ -34,6 +34,10 @@ struct ListBound {
   std::string key;
 };
 
+// True when every key in the subtree of `path` (a file key, or a folder
+// path ending in '/') lies at or before `bound`.
+bool AtOrBeforeBound(const ListBound& bound, const std::string& path, bool is_dir);
+
 // A file met by LocalLister::Next(). `dir` shares ownership of its folder's
 // fd, so an item stays usable (e.g. to stat `name` on another thread) after
 // the cursor has moved on.

@@ -1,6 +1,7 @@
 #include "store/local_store.h"
 
 #include <dirent.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,9 +10,12 @@
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
+#include <thread>
 
 #include "base/hash.h"
 #include "store/local_lister.h"
+#include "store/local_walk_pool.h"
+#include "store/local_walker.h"
 #include "store/local_writer.h"
 
 namespace stocktake::store {
@@ -35,6 +39,14 @@ int64_t BirthOrMtimeMillis(int dir_fd, const char* name, const struct stat& st) 
 
 }  // namespace
 
+int DefaultListThreads() {
+  cpu_set_t cpus;
+  int cores = 0;
+  if (::sched_getaffinity(0, sizeof(cpus), &cpus) == 0) cores = CPU_COUNT(&cpus);
+  if (cores <= 0) cores = static_cast<int>(std::thread::hardware_concurrency());
+  return std::clamp(2 * cores, 1, 8);
+}
+
 Result<std::unique_ptr<LocalStore>> LocalStore::Open(LocalStoreOptions options) {
   std::string what = "open local store " + options.root;
   char resolved[PATH_MAX];
@@ -57,9 +69,16 @@ LocalStore::LocalStore(LocalStoreOptions options, std::string root, UniqueFd roo
     : options_(std::move(options)),
       root_(std::move(root)),
       root_fd_(std::move(root_fd)),
-      etags_(std::move(etags)) {}
+      etags_(std::move(etags)),
+      list_threads_(options_.list_threads > 0 ? options_.list_threads : DefaultListThreads()),
+      pool_(std::make_unique<local::WalkPool>(list_threads_)) {}
 
 LocalStore::~LocalStore() = default;
+
+LocalStore::Cursor::Cursor() = default;
+LocalStore::Cursor::Cursor(Cursor&&) noexcept = default;
+LocalStore::Cursor& LocalStore::Cursor::operator=(Cursor&&) noexcept = default;
+LocalStore::Cursor::~Cursor() = default;
 
 std::string LocalStore::Url(std::string_view bucket, std::string_view key) const {
   std::string url = root_ + "/" + std::string(bucket);

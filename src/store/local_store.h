@@ -18,9 +18,15 @@
 //
 // ETags are the hex MD5 of the content, always computed by Head and by List
 // only when ListRequest::fetch_etag is set, and cached by file identity (see
-// etag_cache.h), optionally in a persistent file. A page's files are stat-ed
-// and hashed by up to `list_threads` threads; the page keeps key order. Writes go to a temp file
-// renamed into place on Close (local_writer.h). Thread-safe.
+// etag_cache.h), optionally in a persistent file.
+//
+// A flat listing (no delimiter) is walked by LocalWalker on the store's
+// pool of `list_threads` threads: folders are read and files stat-ed (and
+// hashed) ahead of the caller, in key order, and the walk goes on between
+// pages of the same listing. A delimiter listing uses LocalLister (it
+// reads one folder per level and skips the rest), its page's files stat-ed
+// by up to `list_threads` threads. Writes go to a temp file renamed into
+// place on Close (local_writer.h). Thread-safe.
 #pragma once
 
 #include <deque>
@@ -41,6 +47,8 @@ namespace stocktake::store {
 
 namespace local {
 class LocalLister;
+class LocalWalker;
+class WalkPool;
 struct ListedFile;
 }
 
@@ -51,8 +59,14 @@ struct LocalStoreOptions {
   bool fsync = false;                    // writers fsync file and folder on Close
   std::string region;                    // what GetBucketLocation returns
   size_t max_resumable_listings = 8;     // unfinished listing cursors kept
-  int list_threads = 4;                  // threads stat-ing (and hashing) one listing page
+  // Threads reading folders and stat-ing (and hashing) files for listings;
+  // 0 = DefaultListThreads().
+  int list_threads = 0;
 };
+
+// min(8, 2 x the cores this process may use): stats are short system calls
+// that also wait on the disk, so a few more threads than cores pay off.
+int DefaultListThreads();
 
 class LocalStore : public ObjectStore {
  public:
@@ -105,8 +119,20 @@ class LocalStore : public ObjectStore {
   // appending to `*out` in the same order and leaving out vanished ones.
   Status DescribeAll(std::vector<local::ListedFile>* files, bool fetch_etag,
                      const std::string& what, std::vector<ObjectInfo>* out);
-  std::unique_ptr<local::LocalLister> TakeLister(const std::string& cache_key);
-  void KeepLister(std::string cache_key, std::unique_ptr<local::LocalLister> lister);
+  // A flat listing's page, walked by LocalWalker.
+  Result<ListPage> ListFlat(std::string_view bucket, const ListRequest& request,
+                            const std::string& what, local::UniqueFd bucket_fd);
+  // An unfinished listing: a LocalLister (delimiter) or a LocalWalker (flat).
+  struct Cursor {
+    std::unique_ptr<local::LocalLister> lister;
+    std::unique_ptr<local::LocalWalker> walker;
+    Cursor();
+    Cursor(Cursor&&) noexcept;
+    Cursor& operator=(Cursor&&) noexcept;
+    ~Cursor();
+  };
+  Cursor TakeCursor(const std::string& cache_key);
+  void KeepCursor(std::string cache_key, Cursor cursor);
 
   const LocalStoreOptions options_;
   const std::string root_;
@@ -116,8 +142,13 @@ class LocalStore : public ObjectStore {
   // while empty folders are pruned (see LocalWriter).
   const std::shared_ptr<std::shared_mutex> tree_mu_ = std::make_shared<std::shared_mutex>();
 
+  const int list_threads_;
+  // Declared before the cursors: destroyed after them, so walker units
+  // still queued are dropped and running ones finish while etags_ lives.
+  const std::unique_ptr<local::WalkPool> pool_;
+
   std::mutex listers_mu_;
-  std::map<std::string, std::unique_ptr<local::LocalLister>> listers_;
+  std::map<std::string, Cursor> listers_;
   std::deque<std::string> lister_order_;  // oldest first
 };
 

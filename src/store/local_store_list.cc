@@ -10,12 +10,14 @@
 
 #include "store/local_lister.h"
 #include "store/local_store.h"
+#include "store/local_walker.h"
 
 namespace stocktake::store {
 
 using local::ListBound;
 using local::ListedFile;
 using local::LocalLister;
+using local::LocalWalker;
 using local::UniqueFd;
 
 namespace {
@@ -47,6 +49,7 @@ Result<ListBound> StartBound(const ListRequest& request, const std::string& what
 
 std::string ListerKey(std::string_view bucket, const ListRequest& request, const std::string& token) {
   std::string key(bucket);
+  key.push_back(request.fetch_etag ? 'e' : '-');
   for (const std::string* part : {&request.prefix, &request.delimiter, &token}) {
     key.push_back('\0');
     key += *part;
@@ -56,25 +59,28 @@ std::string ListerKey(std::string_view bucket, const ListRequest& request, const
 
 }  // namespace
 
-std::unique_ptr<LocalLister> LocalStore::TakeLister(const std::string& cache_key) {
+LocalStore::Cursor LocalStore::TakeCursor(const std::string& cache_key) {
   std::lock_guard<std::mutex> lock(listers_mu_);
   auto it = listers_.find(cache_key);
-  if (it == listers_.end()) return nullptr;
-  std::unique_ptr<LocalLister> lister = std::move(it->second);
+  if (it == listers_.end()) return {};
+  Cursor cursor = std::move(it->second);
   listers_.erase(it);
   std::erase(lister_order_, cache_key);
-  return lister;
+  return cursor;
 }
 
-void LocalStore::KeepLister(std::string cache_key, std::unique_ptr<LocalLister> lister) {
+void LocalStore::KeepCursor(std::string cache_key, Cursor cursor) {
   if (options_.max_resumable_listings == 0) return;
+  Cursor evicted;  // destroyed after the lock is released
   std::lock_guard<std::mutex> lock(listers_mu_);
   // Bounded: each round removes one entry.
   while (listers_.size() >= options_.max_resumable_listings && !lister_order_.empty()) {
-    listers_.erase(lister_order_.front());
+    auto it = listers_.find(lister_order_.front());
+    evicted = std::move(it->second);
+    listers_.erase(it);
     lister_order_.pop_front();
   }
-  if (listers_.emplace(cache_key, std::move(lister)).second) lister_order_.push_back(cache_key);
+  if (listers_.emplace(cache_key, std::move(cursor)).second) lister_order_.push_back(cache_key);
 }
 
 Result<bool> LocalStore::Describe(int dir_fd, const std::string& name, bool fetch_etag,
@@ -121,7 +127,7 @@ Status LocalStore::DescribeAll(std::vector<ListedFile>* files, bool fetch_etag,
   ObjectInfo* infos = out->data() + base;
   std::vector<char> exists(n, 0);
   const size_t threads = std::clamp<size_t>(n / kFilesPerThread, 1,
-                                            static_cast<size_t>(std::max(1, options_.list_threads)));
+                                            static_cast<size_t>(list_threads_));
   std::vector<Status> errors(threads);
   std::atomic<size_t> next{0};
   auto work = [&](size_t slot) {
@@ -159,11 +165,12 @@ Result<ListPage> LocalStore::List(std::string_view bucket, const ListRequest& re
   ASSIGN_OR_RETURN(UniqueFd bucket_fd, OpenBucket(bucket, what));
   ListPage page;
   if (request.max_keys <= 0) return page;
+  if (request.delimiter.empty()) return ListFlat(bucket, request, what, std::move(bucket_fd));
   ASSIGN_OR_RETURN(ListBound bound, StartBound(request, what));
 
   std::unique_ptr<LocalLister> lister;
   if (!request.continuation_token.empty()) {
-    lister = TakeLister(ListerKey(bucket, request, request.continuation_token));
+    lister = TakeCursor(ListerKey(bucket, request, request.continuation_token)).lister;
   }
   if (lister == nullptr) {
     ASSIGN_OR_RETURN(lister, LocalLister::Open(std::move(bucket_fd), request.prefix, bound, what));
@@ -201,7 +208,41 @@ Result<ListPage> LocalStore::List(std::string_view bucket, const ListRequest& re
   etags_->Flush();  // a page's new ETags are persisted before it returns
   RETURN_IF_ERROR(described);
   if (!page.next_token.empty()) {
-    KeepLister(ListerKey(bucket, request, page.next_token), std::move(lister));
+    Cursor cursor;
+    cursor.lister = std::move(lister);
+    KeepCursor(ListerKey(bucket, request, page.next_token), std::move(cursor));
+  }
+  return page;
+}
+
+Result<ListPage> LocalStore::ListFlat(std::string_view bucket, const ListRequest& request,
+                                      const std::string& what, UniqueFd bucket_fd) {
+  ListPage page;
+  std::unique_ptr<LocalWalker> walker;
+  if (!request.continuation_token.empty()) {
+    walker = TakeCursor(ListerKey(bucket, request, request.continuation_token)).walker;
+  }
+  if (walker == nullptr) {
+    local::WalkOptions options;
+    ASSIGN_OR_RETURN(options.bound, StartBound(request, what));
+    options.prefix = request.prefix;
+    options.what = what;
+    options.describe = [this, fetch_etag = request.fetch_etag, what](
+                           int dir_fd, const std::string& name, ObjectInfo* info) {
+      return Describe(dir_fd, name, fetch_etag, what, info);
+    };
+    ASSIGN_OR_RETURN(walker, LocalWalker::Open(pool_.get(), std::move(bucket_fd), std::move(options)));
+  }
+  // Room for a usual page up front: ObjectInfo is large to move around.
+  page.objects.reserve(static_cast<size_t>(std::min(request.max_keys, 1000)));
+  Result<bool> more = walker->Next(static_cast<size_t>(request.max_keys), &page.objects);
+  etags_->Flush();  // a page's new ETags are persisted before it returns
+  RETURN_IF_ERROR(more.status());
+  if (*more) {
+    page.next_token = EncodeToken(ListBound{ListBound::Kind::kExclusive, page.objects.back().key});
+    Cursor cursor;
+    cursor.walker = std::move(walker);
+    KeepCursor(ListerKey(bucket, request, page.next_token), std::move(cursor));
   }
   return page;
 }

@@ -116,6 +116,35 @@ TEST_F(CliScanTest, RowsEqualAnIndependentWalkOfTheTree) {
   }
 }
 
+TEST_F(CliScanTest, EveryLocalListConcurrencyGivesTheSameRows) {
+  PutHostileTree();
+  // Folders wider than one walk chunk (512 entries) and many small ones.
+  for (int i = 0; i < 1300; ++i) Put("wide/f" + std::to_string(i * 7919 % 100003), i % 50, 1'700'000'000'000'000 + i);
+  for (int i = 0; i < 400; ++i) Put("many/d" + std::to_string(i % 40) + "/f" + std::to_string(i), 3, 1'700'000'000'000'000);
+  const std::map<std::string, WalkedObject> walked = WalkBucket(Src());
+  std::vector<std::string> expected;
+  for (const auto& [key, w] : walked) {
+    expected.push_back(key + "\x1f" + std::to_string(w.size) + "\x1f" + w.md5 + "\x1f" +
+                       std::to_string(w.mtime_ms));
+  }
+  for (const char* concurrency : {"1", "2", "16", "64"}) {
+    std::filesystem::remove_all(Out());
+    LoadedReport report = ScanOne({"--fields", "Size,LastModifiedDate,ETag", "--list-concurrency",
+                                   concurrency});
+    std::vector<std::string> rows;
+    for (const store::ObjectInfo& o : report.objects) {
+      rows.push_back(o.key + "\x1f" + std::to_string(o.size) + "\x1f" + o.etag + "\x1f" +
+                     std::to_string(o.last_modified_ms));
+    }
+    EXPECT_EQ(rows, expected) << "--list-concurrency " << concurrency;
+  }
+  for (const char* bad : {"-1", "257", "many"}) {
+    testing::RunResult r = Run({"scan", Src(), "--dest", Out(), "--list-concurrency", bad});
+    EXPECT_EQ(r.exit_code, 2) << bad << ": " << r.err;
+    EXPECT_NE(r.err.find("--list-concurrency"), std::string::npos) << r.err;
+  }
+}
+
 TEST_F(CliScanTest, KeysAreUrlEncodedWithPlusForSpace) {
   PutHostileTree();
   LoadedReport report = ScanOne({});
