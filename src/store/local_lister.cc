@@ -30,6 +30,14 @@ bool Inside(const ListBound& bound, const std::string& dir) {
 
 }  // namespace
 
+unsigned char ListedEntryType(int dir_fd, const char* name, unsigned char d_type) {
+  if (d_type == DT_DIR || d_type == DT_REG) return d_type;
+  if (d_type != DT_UNKNOWN) return DT_UNKNOWN;  // symlinks, sockets, ... are not objects
+  struct stat st;
+  if (::fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) return DT_UNKNOWN;
+  return S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+}
+
 bool AtOrBeforeBound(const ListBound& bound, const std::string& path, bool is_dir) {
   const std::string& b = bound.key;
   if (!is_dir) {
@@ -73,13 +81,8 @@ Result<std::vector<LocalLister::Entry>> LocalLister::ReadSorted(int fd, std::str
   while (struct dirent* de = ::readdir(dir)) {
     std::string_view name = de->d_name;
     if (name == "." || name == ".." || name.starts_with(kTempPrefix)) continue;
-    unsigned char type = de->d_type;
-    if (type == DT_UNKNOWN) {
-      struct stat st;
-      if (::fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
-      type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
-    }
-    if (type != DT_DIR && type != DT_REG) continue;  // symlinks, sockets, ... are not objects
+    const unsigned char type = ListedEntryType(fd, de->d_name, de->d_type);
+    if (type == DT_UNKNOWN) continue;
     Entry e{std::string(name), type == DT_DIR};
     if (e.is_dir) e.sort_name.push_back('/');
     entries.push_back(std::move(e));

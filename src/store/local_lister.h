@@ -38,6 +38,12 @@ struct ListBound {
 // path ending in '/') lies at or before `bound`.
 bool AtOrBeforeBound(const ListBound& bound, const std::string& path, bool is_dir);
 
+// What a folder entry `name` of `dir_fd` is for a listing: DT_DIR, DT_REG,
+// or DT_UNKNOWN for everything that is not an object (symlinks, sockets,
+// ..., and entries gone before they could be stat-ed). `d_type` is the
+// entry's type from readdir/getdents64; only DT_UNKNOWN costs a stat.
+unsigned char ListedEntryType(int dir_fd, const char* name, unsigned char d_type);
+
 // A file met by LocalLister::Next(). `dir` shares ownership of its folder's
 // fd, so an item stays usable (e.g. to stat `name` on another thread) after
 // the cursor has moved on.

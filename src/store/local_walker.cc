@@ -125,13 +125,8 @@ void LocalWalker::State::Read(Node* node) {
       off += de->d_reclen;
       std::string_view name = de->d_name;
       if (name == "." || name == ".." || name.starts_with(kTempPrefix)) continue;
-      unsigned char type = de->d_type;
-      if (type == DT_UNKNOWN) {
-        struct stat st;
-        if (::fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
-        type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
-      }
-      if (type != DT_DIR && type != DT_REG) continue;  // symlinks, sockets, ... are not objects
+      const unsigned char type = ListedEntryType(fd, de->d_name, de->d_type);
+      if (type == DT_UNKNOWN) continue;
       Entry e;
       e.sort_name.reserve(name.size() + 1);
       e.sort_name = name;
