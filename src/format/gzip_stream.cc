@@ -1,6 +1,10 @@
 #include "format/gzip_stream.h"
 
+#include <isa-l/igzip_lib.h>
+
+#include <algorithm>
 #include <cstring>
+#include <vector>
 
 namespace stocktake::format {
 namespace {
@@ -14,48 +18,93 @@ std::string ZlibMessage(const z_stream& stream, int code) {
 
 }  // namespace
 
-GzipCompressor::GzipCompressor(int level, Sink sink) : sink_(std::move(sink)) {
-  initialized_ =
-      deflateInit2(&stream_, level, Z_DEFLATED, kGzipWindowBits, 8, Z_DEFAULT_STRATEGY) == Z_OK;
+struct GzipCompressor::State {
+  isal_zstream stream;
+  std::vector<uint8_t> level_buffer;
+};
+
+int GzipCompressor::IgzipLevel(int level) {
+  if (level <= 1) return 1;
+  if (level <= 5) return 2;
+  return 3;
+}
+
+GzipCompressor::GzipCompressor(int level, Sink sink)
+    : state_(std::make_unique<State>()), sink_(std::move(sink)) {
+  isal_zstream& stream = state_->stream;
+  isal_deflate_init(&stream);
+  stream.gzip_flag = IGZIP_GZIP;
+  stream.level = static_cast<uint32_t>(IgzipLevel(level));
+  switch (stream.level) {
+    case 1:
+      state_->level_buffer.resize(ISAL_DEF_LVL1_DEFAULT);
+      break;
+    case 2:
+      state_->level_buffer.resize(ISAL_DEF_LVL2_DEFAULT);
+      break;
+    default:
+      state_->level_buffer.resize(ISAL_DEF_LVL3_DEFAULT);
+      break;
+  }
+  stream.level_buf = state_->level_buffer.data();
+  stream.level_buf_size = static_cast<uint32_t>(state_->level_buffer.size());
   out_.resize(kOutChunk);
 }
 
-GzipCompressor::~GzipCompressor() {
-  if (initialized_) deflateEnd(&stream_);
-}
+GzipCompressor::~GzipCompressor() = default;
 
 Status GzipCompressor::Write(std::string_view data) {
-  stream_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream_.avail_in = static_cast<uInt>(data.size());
-  return Deflate(Z_NO_FLUSH);
+  isal_zstream& stream = state_->stream;
+  stream.flush = NO_FLUSH;
+  // avail_in is 32-bit: feed very large inputs in slices.
+  while (!data.empty()) {
+    const size_t n = std::min<size_t>(data.size(), size_t{1} << 30);
+    stream.next_in = reinterpret_cast<uint8_t*>(const_cast<char*>(data.data()));
+    stream.avail_in = static_cast<uint32_t>(n);
+    RETURN_IF_ERROR(Deflate(false));
+    data.remove_prefix(n);
+  }
+  return Status::OK();
 }
 
 Status GzipCompressor::Flush() {
-  stream_.next_in = nullptr;
-  stream_.avail_in = 0;
-  return Deflate(Z_SYNC_FLUSH);
+  isal_zstream& stream = state_->stream;
+  stream.next_in = nullptr;
+  stream.avail_in = 0;
+  stream.flush = SYNC_FLUSH;
+  Status st = Deflate(false);
+  stream.flush = NO_FLUSH;
+  return st;
 }
 
 Status GzipCompressor::Finish() {
-  stream_.next_in = nullptr;
-  stream_.avail_in = 0;
-  return Deflate(Z_FINISH);
+  isal_zstream& stream = state_->stream;
+  stream.next_in = nullptr;
+  stream.avail_in = 0;
+  stream.flush = NO_FLUSH;
+  stream.end_of_stream = 1;
+  return Deflate(true);
 }
 
-Status GzipCompressor::Deflate(int flush) {
-  if (!initialized_) return Internal("gzip: deflateInit2 failed (bad level or no memory)");
-  // With Z_NO_FLUSH deflate consumes all input once output space remains;
-  // with Z_FINISH it returns Z_STREAM_END after the trailer.
-  while (true) {
-    stream_.next_out = reinterpret_cast<Bytef*>(out_.data());
-    stream_.avail_out = static_cast<uInt>(out_.size());
-    int rc = deflate(&stream_, flush);
-    if (rc == Z_STREAM_ERROR) return Internal("gzip: deflate: " + ZlibMessage(stream_, rc));
-    size_t produced = out_.size() - stream_.avail_out;
+Status GzipCompressor::Deflate(bool finish) {
+  isal_zstream& stream = state_->stream;
+  // isal_deflate returns when the input is consumed or the output is full;
+  // at the end of the stream it has written the trailer once its state is
+  // ZSTATE_END. A sync flush is complete once input is consumed with output
+  // space left over.
+  for (int idle = 0;;) {
+    stream.next_out = reinterpret_cast<uint8_t*>(out_.data());
+    stream.avail_out = static_cast<uint32_t>(out_.size());
+    const int rc = isal_deflate(&stream);
+    if (rc != COMP_OK) return Internal("gzip: isal_deflate failed with code " + std::to_string(rc));
+    const size_t produced = out_.size() - stream.avail_out;
     if (produced > 0) RETURN_IF_ERROR(sink_(std::string_view(out_.data(), produced)));
-    if (flush == Z_FINISH) {
-      if (rc == Z_STREAM_END) return Status::OK();
-    } else if (stream_.avail_in == 0 && stream_.avail_out != 0) {
+    if (finish) {
+      if (stream.internal_state.state == ZSTATE_END) return Status::OK();
+      // Never spin: a call that writes nothing twice in a row is stuck.
+      idle = produced > 0 ? 0 : idle + 1;
+      if (idle > 2) return Internal("gzip: isal_deflate did not finish the stream");
+    } else if (stream.avail_in == 0 && stream.avail_out != 0) {
       return Status::OK();
     }
   }
