@@ -29,6 +29,10 @@ struct Range {
   bool active = false;  // a worker lists it
 };
 
+// The most ranges (listed, waiting or holding pages) at once, per page of
+// the cap: splitting stops there, so range bookkeeping stays bounded too.
+constexpr int kRangesPerPage = 2;
+
 struct Page {
   std::vector<ObjectInfo> objects;
   bool more = false;  // the listing continues past this page
@@ -42,11 +46,14 @@ class Lister {
         options_(options),
         limit_(std::max(1, options.concurrency)),
         allowed_(limit_),
-        cap_(options.max_buffered_pages > 0 ? options.max_buffered_pages
+        cap_(options.max_buffered_pages > 0 ? std::max(2, options.max_buffered_pages)
                                             : std::max(8, 2 * limit_)),
         upper_(PrefixEnd(options.prefix)) {
     ranges_.emplace_back();
     stats_.min_concurrency = allowed_;
+    stats_.page_cap = cap_;
+    stats_.range_cap = kRangesPerPage * cap_;
+    stats_.max_ranges = 1;
     if (options_.throttle_events) throttle_seen_ = options_.throttle_events();
   }
 
@@ -93,15 +100,22 @@ class Lister {
     return page;
   }
 
+  // Whether a page of `range` may be fetched now. Every page counts
+  // against the cap from the moment its call starts until it is emitted.
+  // The last slot is the first range's (the one being emitted): later
+  // ranges never fill the cap on their own, so the first range can always
+  // fetch once its own pages are emitted, and emission never starves.
+  bool MayFetch(std::list<Range>::iterator range) const {
+    const int held = buffered_ + fetching_;
+    return range == ranges_.begin() ? held < cap_ : held < cap_ - 1;
+  }
+
   // The first range nobody lists that a worker may take now, or end().
   std::list<Range>::iterator Takeable() {
     if (active_ >= allowed_) return ranges_.end();
     for (auto it = ranges_.begin(); it != ranges_.end(); ++it) {
       if (it->done || it->active) continue;
-      // Past the buffer cap only the first range (the one being emitted)
-      // may be listed, so memory stays bounded and emission never starves.
-      if (it != ranges_.begin() && buffered_ >= cap_) return ranges_.end();
-      return it;
+      return MayFetch(it) ? it : ranges_.end();
     }
     return ranges_.end();
   }
@@ -125,12 +139,15 @@ class Lister {
     }
   }
 
-  // Lists `range` page by page until it is done, parked or the run stops.
+  // Lists `range` page by page until it is done, parked (the cap is
+  // reached or the concurrency was lowered) or the run stops.
   void ListRange(std::list<Range>::iterator range, std::unique_lock<std::mutex>* lock) {
-    while (!stop_) {
+    while (!stop_ && active_ <= allowed_ && MayFetch(range)) {
       const Cursor from = range->cursor;
       const std::optional<std::string> end = range->end;
       ++stats_.list_calls;
+      ++fetching_;
+      stats_.max_pages = std::max(stats_.max_pages, buffered_ + fetching_);
       lock->unlock();
       Result<Page> page = Fetch(from);
       bool past_end = false;
@@ -147,6 +164,7 @@ class Lister {
         if (options_.on_page && !page->objects.empty()) st = options_.on_page(&page->objects);
       }
       lock->lock();
+      --fetching_;
       AdaptToThrottling();
       if (!st.ok()) {
         if (error_.ok()) error_ = st;
@@ -165,14 +183,13 @@ class Lister {
       range->cursor = std::move(page->next);
       // Only this worker moves this range's end, so the page's trim stands.
       if (!last_key.empty()) MaybeSplit(range, last_key);
-      const bool first = range == ranges_.begin();
-      if (active_ > allowed_ || (!first && buffered_ >= cap_)) return;  // park
     }
   }
 
   // Gives the rest of `range` beyond a split key to an idle worker.
   void MaybeSplit(std::list<Range>::iterator range, const std::string& last_key) {
-    if (active_ >= allowed_ || buffered_ >= cap_) return;
+    if (active_ >= allowed_ || buffered_ + fetching_ >= cap_ - 1) return;
+    if (static_cast<int>(ranges_.size()) >= stats_.range_cap) return;
     for (const Range& r : ranges_) {
       if (!r.done && !r.active) return;  // work is already waiting
     }
@@ -190,6 +207,7 @@ class Lister {
     range->end = std::move(*split);
     ranges_.insert(std::next(range), std::move(tail));
     ++stats_.splits;
+    stats_.max_ranges = std::max(stats_.max_ranges, static_cast<int>(ranges_.size()));
   }
 
   void AdaptToThrottling() {
@@ -242,11 +260,12 @@ class Lister {
   std::mutex mu_;
   std::condition_variable cv_;
   int allowed_;      // concurrent listing calls allowed now (AIMD)
-  const int cap_;    // buffered pages beyond which only the first range is listed
+  const int cap_;    // pages fetched or buffered at most (the last slot: first range only)
   const std::optional<std::string> upper_;  // no key of the prefix reaches it
   std::list<Range> ranges_;  // disjoint, in key order
   int active_ = 0;
-  int buffered_ = 0;
+  int fetching_ = 0;  // listing calls in flight (each will hold one page)
+  int buffered_ = 0;  // pages listed and not yet emitted
   bool stop_ = false;
   Status error_;
   int64_t throttle_seen_ = 0;

@@ -10,8 +10,17 @@
 // halfway to the range's end (key_split.h): start-after probes that home
 // in on where the keys are, and dense ranges are split again and again
 // (work stealing). Pages wait in their range until every range before it
-// is emitted; a cap on buffered pages bounds memory: past it, workers
-// stop taking ranges other than the first and park the one they list.
+// is emitted.
+//
+// Memory is bounded by the page cap, not by the bucket: a page counts
+// against it from the moment its listing call starts until `emit` takes
+// it, for every range including the first (the one being emitted), so at
+// most `max_buffered_pages` pages (default 2 x concurrency, at least 8:
+// 32 pages of 1,000 objects at the default 16 calls) are held by the
+// lister at once, whatever the key count and however slow `emit` is. The
+// last slot is reserved for the first range, so later ranges never starve
+// emission; a worker that may not fetch parks its range. Splitting stops
+// at 2 ranges per page of the cap, so range bookkeeping is bounded too.
 //
 // Ranges always use ordered ListObjectsV2: RGW's `allow-unordered=true`
 // skips index shards after a start-after key and costs RGW more CPU, not
@@ -46,7 +55,9 @@ struct ParallelListOptions {
   bool fetch_etag = true;
   bool fetch_owner = false;
   int concurrency = 16;        // listing calls in flight at most (>= 1)
-  int max_buffered_pages = 0;  // 0 = 2 x concurrency (at least 8)
+  // Pages held at once at most — being fetched or listed and waiting to
+  // be emitted (>= 2; 0 = 2 x concurrency, at least 8).
+  int max_buffered_pages = 0;
   // Throttled attempts the store has seen so far (monotonic), or nullptr.
   std::function<int64_t()> throttle_events;
   // Runs on each page (in key order within the page) before it is queued,
@@ -59,6 +70,10 @@ struct ParallelListStats {
   int64_t splits = 0;       // ranges split off
   int64_t backoffs = 0;     // concurrency reductions after throttling
   int min_concurrency = 0;  // lowest concurrency reached
+  int page_cap = 0;         // the page cap in force (max_buffered_pages resolved)
+  int max_pages = 0;        // most pages held at once (never above page_cap)
+  int range_cap = 0;        // most ranges splitting may make
+  int max_ranges = 0;       // most ranges at once (never above range_cap)
 };
 
 // Lists per `options` and calls emit(page) for each non-empty page, pages

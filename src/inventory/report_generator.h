@@ -2,8 +2,11 @@
 // bucket into a destination bucket, in the AWS (or OBS) layout.
 //
 // The listing streams from the source store to the ReportWriter and on to
-// the destination ObjectWriter; memory stays bounded by a few listing pages
-// plus the compressor's buffers, however large the bucket. Publication
+// the destination ObjectWriter; memory stays bounded, however large the
+// bucket, by listing pages — the parallel lister's page cap (2 x the list
+// concurrency, at least 8: parallel_lister.h), one page handed over, 4 in
+// the queue to the writer and the one being written — plus the writer's
+// buffers (compressor; a Parquet row group). Publication
 // order makes a half report invisible: data files, then hive symlink.txt,
 // then manifest.json, then manifest.checksum (AWS) — a report exists exactly
 // when its checksum (OBS: its manifest) exists. On failure the data files

@@ -1,15 +1,21 @@
 // ParallelList over a LocalStore (through FaultStore and RetryingStore):
 // every concurrency gives the sequential listing's keys in the same order,
 // dense ranges are split, failures and a stopping consumer end the run,
-// and throttling lowers the concurrency.
+// and throttling lowers the concurrency. Over a large synthetic keyspace
+// with a stalling consumer, the pages and ranges the lister holds never
+// exceed its caps.
 #include "inventory/parallel_lister.h"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <thread>
 
 #include "store/local_store.h"
 #include "store/retrying_store.h"
+#include "store/store_wrapper.h"
 #include "testing/fault_store.h"
 #include "testing/temp_dir.h"
 
@@ -18,6 +24,73 @@ namespace {
 
 using testing::FaultStore;
 using testing::StoreOp;
+
+// A bucket of `count` generated keys "d<NN>/obj-<NNNNNNN>" (index order is
+// S3 order), listed without touching a disk; every other call goes to the
+// wrapped store. One version per key. Counts the listing calls started.
+class SyntheticListStore : public store::StoreWrapper {
+ public:
+  SyntheticListStore(std::shared_ptr<store::ObjectStore> target, int count)
+      : StoreWrapper(std::move(target)), count_(count) {}
+
+  std::string KeyOf(int i) const {
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "d%02d/obj-%07d", i / ((count_ + 99) / 100), i);
+    return buf;
+  }
+
+  int calls() const { return calls_.load(); }
+
+  Result<store::ListPage> List(std::string_view, const store::ListRequest& request) override {
+    ++calls_;
+    store::ListPage page;
+    const std::string& after =
+        request.continuation_token.empty() ? request.start_after : request.continuation_token;
+    const int stop = Page(after, request.max_keys, &page.objects);
+    if (stop < count_) page.next_token = page.objects.back().key;
+    return page;
+  }
+
+  Result<store::VersionPage> ListVersions(std::string_view,
+                                          const store::VersionListRequest& request) override {
+    ++calls_;
+    store::VersionPage page;
+    const int stop = Page(request.key_marker, request.max_keys, &page.versions);
+    page.truncated = stop < count_;
+    if (page.truncated) {
+      page.next_key_marker = page.versions.back().key;
+      page.next_version_id_marker = page.versions.back().version_id;
+    }
+    return page;
+  }
+
+ private:
+  // Fills `out` with up to `max` objects after `after`; returns the index
+  // past the last one.
+  int Page(const std::string& after, int max, std::vector<store::ObjectInfo>* out) const {
+    int low = 0, high = count_;  // the first index whose key is > after
+    while (low < high) {
+      const int mid = low + (high - low) / 2;
+      if (KeyOf(mid) > after) {
+        high = mid;
+      } else {
+        low = mid + 1;
+      }
+    }
+    const int stop = std::min(count_, low + max);
+    for (int i = low; i < stop; ++i) {
+      store::ObjectInfo o;
+      o.key = KeyOf(i);
+      o.size = i;
+      o.version_id = "v" + std::to_string(i);
+      out->push_back(std::move(o));
+    }
+    return stop;
+  }
+
+  const int count_;
+  std::atomic<int> calls_{0};
+};
 
 class ParallelListerTest : public ::testing::Test {
  protected:
@@ -190,6 +263,94 @@ TEST_F(ParallelListerTest, ASmallBufferCapNeverStallsTheListing) {
     });
     ASSERT_TRUE(st.ok()) << st.ToString();
     EXPECT_EQ(keys, keys_) << "round " << round << " " << work;
+  }
+}
+
+// Memory is bounded by the caps, not by the key count: however slow the
+// consumer, the pages being fetched or waiting (the first range's included)
+// never exceed the page cap, and splitting never makes more ranges than the
+// range cap. The consumer stalls now and then until the listing calls stop
+// (every worker parked at the cap, or the listing over), which is when an
+// unbounded buffer would show.
+TEST_F(ParallelListerTest, PagesAndRangesHeldStayWithinTheirCapsWhateverTheKeyCount) {
+  constexpr int kKeys = 60000;
+  auto synthetic = std::make_shared<SyntheticListStore>(local_, kKeys);
+  for (int concurrency : {2, 16, 64}) {
+    for (bool versions : {false, true}) {
+      if (versions && concurrency != 16) continue;
+      const int calls_before = synthetic->calls();
+      ParallelListOptions options;
+      options.bucket = "bkt";
+      options.page_size = 25;  // 2,400 pages
+      options.concurrency = concurrency;
+      options.versions = versions;
+      ParallelListStats stats;
+      int pages = 0;
+      int next_key = 0;
+      bool in_order = true;
+      Status st = ParallelList(
+          synthetic.get(), options,
+          [&](std::vector<store::ObjectInfo>&& page) {
+            for (const store::ObjectInfo& o : page) in_order = in_order && o.key == synthetic->KeyOf(next_key++);
+            if (pages++ % 400 == 0) {
+              // Stall until no call has started for 100 ms (at most 2 s).
+              int seen = synthetic->calls();
+              auto quiet_since = std::chrono::steady_clock::now();
+              const auto give_up = quiet_since + std::chrono::seconds(2);
+              while (std::chrono::steady_clock::now() < give_up &&
+                     std::chrono::steady_clock::now() - quiet_since < std::chrono::milliseconds(100)) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                if (synthetic->calls() != seen) {
+                  seen = synthetic->calls();
+                  quiet_since = std::chrono::steady_clock::now();
+                }
+              }
+            }
+            return true;
+          },
+          &stats);
+      const std::string label = "concurrency " + std::to_string(concurrency) +
+                                (versions ? " versions" : " objects");
+      ASSERT_TRUE(st.ok()) << label << ": " << st.ToString();
+      EXPECT_TRUE(in_order) << label;
+      EXPECT_EQ(next_key, kKeys) << label;
+      EXPECT_EQ(stats.list_calls, synthetic->calls() - calls_before) << label;
+      EXPECT_EQ(stats.page_cap, std::max(8, 2 * concurrency)) << label;
+      EXPECT_LE(stats.max_pages, stats.page_cap) << label;
+      EXPECT_GT(stats.max_pages, 1) << label;  // pages did wait: the cap was tested
+      EXPECT_GT(stats.splits, 0) << label;
+      EXPECT_EQ(stats.range_cap, 2 * stats.page_cap) << label;
+      EXPECT_LE(stats.max_ranges, stats.range_cap) << label;
+    }
+  }
+}
+
+// An explicit cap, even the smallest, is what bounds the pages held.
+TEST_F(ParallelListerTest, AnExplicitPageCapBoundsThePagesHeld) {
+  auto synthetic = std::make_shared<SyntheticListStore>(local_, 5000);
+  for (int cap : {2, 3, 5, 40}) {
+    ParallelListOptions options;
+    options.bucket = "bkt";
+    options.page_size = 10;
+    options.concurrency = 16;
+    options.max_buffered_pages = cap;
+    ParallelListStats stats;
+    int next_key = 0;
+    bool in_order = true;
+    Status st = ParallelList(
+        synthetic.get(), options,
+        [&](std::vector<store::ObjectInfo>&& page) {
+          for (const store::ObjectInfo& o : page) in_order = in_order && o.key == synthetic->KeyOf(next_key++);
+          std::this_thread::sleep_for(std::chrono::microseconds(200));  // a slow consumer
+          return true;
+        },
+        &stats);
+    ASSERT_TRUE(st.ok()) << cap << ": " << st.ToString();
+    EXPECT_TRUE(in_order) << cap;
+    EXPECT_EQ(next_key, 5000) << cap;
+    EXPECT_EQ(stats.page_cap, cap);
+    EXPECT_LE(stats.max_pages, cap);
+    EXPECT_LE(stats.max_ranges, 2 * cap);
   }
 }
 
