@@ -35,9 +35,11 @@ class RegeneratedReportTest : public RegisterTest {
                                                    ingester_.get());
   }
 
-  Result<IngestOutcome> Event(const ReportRef& ref) {
-    return consolidator_->HandleEvent(
-        ObjectEvent{"ObjectCreated:Put", "eu-west-1", "collector", ref.checksum_key, ""});
+  // The event of a report's completion: manifest.checksum, or manifest.json
+  // (OBS dialect).
+  Result<IngestOutcome> Event(const ReportRef& ref, bool obs = false) {
+    return consolidator_->HandleEvent(ObjectEvent{"ObjectCreated:Put", "eu-west-1", "collector",
+                                                  obs ? ref.manifest_key : ref.checksum_key, ""});
   }
   // Rewrites a collector object as a later writer would; its modification
   // time is set a second past the old one, so the rewrite never shares the
@@ -168,6 +170,29 @@ TEST_F(RegeneratedReportTest, ReconciliationAloneFindsARegeneratedReport) {
         testing::ReadFile(entry.path().string());
   }
   EXPECT_EQ(files2, central);
+}
+
+TEST_F(RegeneratedReportTest, ARegeneratedObsReportIsFoundByItsManifestAlone) {
+  // OBS reports have no manifest.checksum: manifest.json is the marker.
+  FillBucket("src", 4);
+  const ReportRef first = Generate("src", kAccount, kDay1 + 5'000, format::ReportFormat::kCsv,
+                                   inventory::ReportLayout::kObs);
+  ASSERT_EQ(Event(first, /*obs=*/true)->result, IngestResult::kRegistered);
+  ASSERT_TRUE(store_->Put("src", "added", "123").ok());
+  ASSERT_EQ(Generate("src", kAccount, kDay1 + 25'000, format::ReportFormat::kCsv,
+                     inventory::ReportLayout::kObs),
+            first);
+  // By reconciliation (the event is lost), then a replayed event is a no-op.
+  ReconcileSummary found = consolidator_->Reconcile();
+  ASSERT_TRUE(found.errors.empty()) << found.errors[0].ToString();
+  EXPECT_EQ(found.registered, 1);
+  EXPECT_EQ(QueryCentral("count(*), sum(size)"), std::vector<std::string>{R"(["6","18"])"});
+  EXPECT_EQ(Parts().size(), 1u);
+  EXPECT_EQ(Event(first, /*obs=*/true)->result, IngestResult::kAlreadyKnown);
+  const int gets = counting_->Calls(StoreOp::kGet);
+  EXPECT_EQ(consolidator_->Reconcile().already_known, 1);
+  EXPECT_EQ(counting_->Calls(StoreOp::kGet), gets);
+  EXPECT_EQ(catalog_->Reports()->size(), 2u);
 }
 
 TEST_F(RegeneratedReportTest, RewrittenWithTheSameContentOnlyUpdatesTheStamp) {
