@@ -24,33 +24,13 @@ TEST_F(RegisterS3Test, OnceConsolidatesTwoRegionsTwoAccountsIntoTheCentralBucket
   for (const std::string& region : regions) collector_of[region] = NewBucket("coll");
   const std::string central = NewBucket("central");
 
-  int64_t rows = 0, bytes = 0;
-  int n = 0;
-  std::vector<std::string> expected_groups;
-  for (const std::string& region : regions) {
-    for (const std::string& account : accounts) {
-      for (int b = 0; b < 2; ++b, ++n) {
-        const std::string src = NewBucket("src");
+  const ScannedEstate estate =
+      ScanEstate(regions, accounts, 2, collector_of, [](int n) {
         std::vector<std::string> keys;
         for (int i = 0; i < 20 + n; ++i) keys.push_back("k " + std::to_string(i) + "+x");
-        PutAll(src, keys, [n](const std::string& k) { return std::string(k.size() + n, 'b'); });
-        int64_t src_bytes = 0;
-        for (const std::string& k : keys) src_bytes += static_cast<int64_t>(k.size()) + n;
-        rows += static_cast<int64_t>(keys.size());
-        bytes += src_bytes;
-        expected_groups.push_back("[\"" + account + "\",\"" + region + "\",\"" + src + "\",\"" +
-                                  std::to_string(keys.size()) + "\",\"" +
-                                  std::to_string(src_bytes) + "\"]");
-        RunResult scan = Stocktake({"scan", "s3://" + src, "--dest",
-                                    "s3://" + collector_of[region] + "/" + account, "--id",
-                                    "inventory", "--format", n % 2 ? "parquet" : "csv",
-                                    "--fields", "Size,LastModifiedDate,ETag,StorageClass",
-                                    "--endpoint-url", server_->endpoint()});
-        ASSERT_EQ(scan.exit_code, 0) << scan.err;
-      }
-    }
-  }
-  std::sort(expected_groups.begin(), expected_groups.end());
+        return keys;
+      });
+  ASSERT_FALSE(HasFailure());
 
   std::vector<std::string> args = {"register", "--central", "s3://" + central + "/inventory",
                                    "--endpoint-url", server_->endpoint(), "--once"};
@@ -70,12 +50,12 @@ TEST_F(RegisterS3Test, OnceConsolidatesTwoRegionsTwoAccountsIntoTheCentralBucket
   for (const std::string& key : keys) EXPECT_EQ(key.rfind("inventory/dt=", 0), 0u) << key;
   Result<std::vector<std::string>> totals = DuckDbQuery("SELECT count(*), sum(size) " + from);
   ASSERT_TRUE(totals.ok()) << totals.status().ToString();
-  EXPECT_EQ(*totals, std::vector<std::string>{"[\"" + std::to_string(rows) + "\",\"" +
-                                              std::to_string(bytes) + "\"]"});
+  EXPECT_EQ(*totals, std::vector<std::string>{"[\"" + std::to_string(estate.rows) + "\",\"" +
+                                              std::to_string(estate.bytes) + "\"]"});
   Result<std::vector<std::string>> groups = DuckDbQuery(
       "SELECT account, region, bucket, count(*), sum(size) " + from + " GROUP BY ALL ORDER BY ALL");
   ASSERT_TRUE(groups.ok()) << groups.status().ToString();
-  EXPECT_EQ(*groups, expected_groups);
+  EXPECT_EQ(*groups, estate.groups);
   Result<std::vector<std::string>> decoded =
       DuckDbQuery("SELECT count(*) " + from + " WHERE key = 'k 1+x'");
   ASSERT_TRUE(decoded.ok());
