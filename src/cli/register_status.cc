@@ -45,10 +45,10 @@ Status PrintRegisterStatus(reg::Catalog* catalog, const Clock* clock) {
       "dt\taccount\tregion\tbucket\trows\tbytes\tconfig\tregistered_at\tmanifest\tchecksum\n");
   for (const reg::RegisteredReport& r : reports) {
     if (!r.superseded_by.empty()) continue;
-    std::printf("%s\t%s\t%s\t%s\t%lld\t%lld\t%s\t%s\t%s\t%s\n", r.dt.c_str(),
-                r.account.c_str(), r.region.c_str(), r.bucket.c_str(),
-                static_cast<long long>(r.rows), static_cast<long long>(r.bytes),
-                r.config_id.c_str(), FormatIso8601Millis(r.registered_at_ms).c_str(),
+    std::printf("%s\t%s\t%s\t%s\t%lld\t%lld\t%s\t%s\t%s\t%s\n", r.dt.c_str(), r.account.c_str(),
+                r.region.c_str(), r.bucket.c_str(), static_cast<long long>(r.rows),
+                static_cast<long long>(r.bytes), r.config_id.c_str(),
+                FormatIso8601Millis(r.registered_at_ms).c_str(),
                 (r.collector + "/" + r.manifest_key).c_str(), r.checksum.c_str());
   }
   std::printf("lag: %zu buckets\n", newest.size());
@@ -62,8 +62,7 @@ Status PrintRegisterStatus(reg::Catalog* catalog, const Clock* clock) {
   std::printf("quarantined_at\tcollector\tmanifest\tchecksum\treason\n");
   for (const reg::QuarantinedReport& q : quarantine) {
     std::printf("%s\t%s\t%s\t%s\t%s\n", FormatIso8601Millis(q.quarantined_at_ms).c_str(),
-                q.collector.c_str(), q.manifest_key.c_str(), q.checksum.c_str(),
-                q.reason.c_str());
+                q.collector.c_str(), q.manifest_key.c_str(), q.checksum.c_str(), q.reason.c_str());
   }
   std::fflush(stdout);
   return Status::OK();

@@ -42,12 +42,19 @@ RegisteredReport ReadReport(const SqliteStatement& s) {
 }
 
 // Newer report first: later scan start, then the larger manifest key, then
-// the larger collector id, then the larger checksum (a report regenerated
-// at the same key with the same creation time), so every process picks the
-// same winner whatever the order of arrival.
+// the larger collector id, so every process picks the same winner whatever
+// the order of arrival.
 bool IsNewer(const RegisteredReport& a, const RegisteredReport& b) {
-  return std::tie(a.creation_ms, a.manifest_key, a.collector, a.checksum) >
-         std::tie(b.creation_ms, b.manifest_key, b.collector, b.checksum);
+  return std::tie(a.creation_ms, a.manifest_key, a.collector) >
+         std::tie(b.creation_ms, b.manifest_key, b.collector);
+}
+
+// Whether `arriving` replaces `current`: it is newer, or it is a report
+// regenerated at the same key with the same scan start (an OBS report
+// timed by its minute folder, a fixed report), which the register read
+// from that key after `current`, so it is what the collector holds now.
+bool Replaces(const RegisteredReport& arriving, const RegisteredReport& current) {
+  return !IsNewer(current, arriving);
 }
 
 bool SameSecond(int64_t a_ms, int64_t b_ms) {
@@ -184,7 +191,7 @@ Result<CommitOutcome> Catalog::Commit(RegisteredReport report, const MarkerStamp
     outcome.current = true;
     if (has_current) {
       RegisteredReport current = ReadReport(select);
-      if (IsNewer(report, current)) {
+      if (Replaces(report, current)) {
         ASSIGN_OR_RETURN(SqliteStatement update,
                          SqliteStatement::Prepare(db_,
                                                   "UPDATE reports SET superseded_by = ?4 WHERE "

@@ -15,7 +15,9 @@
 // Each central partition (dt, account, region, bucket) has at most one
 // current report: Commit decides, inside one write transaction, whether the
 // new report replaces the current one (newer creation time; ties broken by
-// manifest key, then collector, then checksum) or is itself superseded, and
+// manifest key, then collector; a report regenerated at the same key with
+// the same creation time replaces the one read there before) or is itself
+// superseded, and
 // returns the part objects that are no longer wanted. Those are deleted
 // after the commit and marked with MarkPartDeleted; PendingPartDeletes
 // lists the ones a crash left behind. A manifest key has at most one

@@ -81,7 +81,8 @@ Result<std::optional<MarkerStamp>> HeadMarker(const Collector& collector, const 
   for (const std::string* key : {&ref.checksum_key, &ref.manifest_key}) {
     Result<store::ObjectInfo> info = collector.store->Head(collector.bucket, *key);
     if (info.ok()) {
-      return std::optional<MarkerStamp>(MarkerStamp{info->size, info->last_modified_ms, info->etag});
+      return std::optional<MarkerStamp>(
+          MarkerStamp{info->size, info->last_modified_ms, info->etag});
     }
     if (info.status().code() != Code::kNotFound) return info.status();
   }
@@ -131,8 +132,8 @@ Result<IngestOutcome> Ingester::Ingest(const Collector& collector, const ReportR
     // A key seen before: its marker alone tells whether the content is new.
     ASSIGN_OR_RETURN(std::optional<std::string> checksum, ReadMarkerChecksum(collector, ref));
     if (!checksum.has_value()) {
-      return Incomplete("no manifest.json at " + collector.store->Url(collector.bucket,
-                                                                      ref.manifest_key));
+      return Incomplete("no manifest.json at " +
+                        collector.store->Url(collector.bucket, ref.manifest_key));
     }
     ASSIGN_OR_RETURN(ReportState state, catalog_->Lookup(id, ref.manifest_key, *checksum));
     if (state != ReportState::kUnknown) {
