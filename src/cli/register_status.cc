@@ -41,14 +41,15 @@ Status PrintRegisterStatus(reg::Catalog* catalog, const Clock* clock) {
   }
   std::printf("reports: %zu registered (%zu current, %zu superseded)\n", reports.size(), current,
               reports.size() - current);
-  std::printf("dt\taccount\tregion\tbucket\trows\tbytes\tconfig\tregistered_at\tmanifest\n");
+  std::printf(
+      "dt\taccount\tregion\tbucket\trows\tbytes\tconfig\tregistered_at\tmanifest\tchecksum\n");
   for (const reg::RegisteredReport& r : reports) {
     if (!r.superseded_by.empty()) continue;
-    std::printf("%s\t%s\t%s\t%s\t%lld\t%lld\t%s\t%s\t%s\n", r.dt.c_str(), r.account.c_str(),
+    std::printf("%s\t%s\t%s\t%s\t%lld\t%lld\t%s\t%s\t%s\t%s\n", r.dt.c_str(), r.account.c_str(),
                 r.region.c_str(), r.bucket.c_str(), static_cast<long long>(r.rows),
                 static_cast<long long>(r.bytes), r.config_id.c_str(),
                 FormatIso8601Millis(r.registered_at_ms).c_str(),
-                (r.collector + "/" + r.manifest_key).c_str());
+                (r.collector + "/" + r.manifest_key).c_str(), r.checksum.c_str());
   }
   std::printf("lag: %zu buckets\n", newest.size());
   std::printf("account\tregion\tbucket\tnewest_report\tlag\n");
@@ -58,10 +59,10 @@ Status PrintRegisterStatus(reg::Catalog* catalog, const Clock* clock) {
                 FormatLag(now - creation).c_str());
   }
   std::printf("quarantine: %zu reports\n", quarantine.size());
-  std::printf("quarantined_at\tcollector\tmanifest\treason\n");
+  std::printf("quarantined_at\tcollector\tmanifest\tchecksum\treason\n");
   for (const reg::QuarantinedReport& q : quarantine) {
-    std::printf("%s\t%s\t%s\t%s\n", FormatIso8601Millis(q.quarantined_at_ms).c_str(),
-                q.collector.c_str(), q.manifest_key.c_str(), q.reason.c_str());
+    std::printf("%s\t%s\t%s\t%s\t%s\n", FormatIso8601Millis(q.quarantined_at_ms).c_str(),
+                q.collector.c_str(), q.manifest_key.c_str(), q.checksum.c_str(), q.reason.c_str());
   }
   std::fflush(stdout);
   return Status::OK();

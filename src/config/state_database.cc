@@ -42,13 +42,19 @@ CREATE TABLE IF NOT EXISTS runs (
 CREATE INDEX IF NOT EXISTS runs_by_config ON runs (store_id, bucket, config_id, slot_ms);
 )sql";
 
+Result<int64_t> UserVersion(sqlite3* db, const std::string& what) {
+  ASSIGN_OR_RETURN(SqliteStatement stmt, SqliteStatement::Prepare(db, "PRAGMA user_version", what));
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  return row ? stmt.Int64(0) : int64_t{0};
+}
+
 Status Migrate(sqlite3* db, const std::string& path, const DatabaseSchema& schema) {
   const std::string what = "migrate " + path;
   const int64_t newest = static_cast<int64_t>(schema.migrations.size());
   return InWriteTransaction(db, what, [&]() -> Status {
-    ASSIGN_OR_RETURN(SqliteStatement stmt, SqliteStatement::Prepare(db, "PRAGMA user_version", what));
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    const int64_t version = row ? stmt.Int64(0) : 0;
+    // The statement is finalized before the migrations run: an open one
+    // would keep DROP TABLE from working ("database table is locked").
+    ASSIGN_OR_RETURN(const int64_t version, UserVersion(db, what));
     if (version > newest) {
       return FailedPrecondition(what + ": schema version " + std::to_string(version) +
                                 " is newer than this program's " + std::to_string(newest));

@@ -7,6 +7,7 @@
 
 #include "config/sqlite_statement.h"
 #include "config/state_database.h"
+#include "register/catalog_schema.h"
 
 namespace stocktake::reg {
 namespace {
@@ -15,35 +16,6 @@ using config::SqliteExec;
 using config::SqliteStatement;
 
 constexpr int kBusyTimeoutMs = 10'000;
-
-constexpr const char* kSchemaV1 = R"sql(
-CREATE TABLE reports (
-  collector TEXT NOT NULL,
-  manifest_key TEXT NOT NULL,
-  checksum TEXT NOT NULL,
-  account TEXT NOT NULL,
-  region TEXT NOT NULL,
-  bucket TEXT NOT NULL,
-  dt TEXT NOT NULL,
-  config_id TEXT NOT NULL,
-  creation_ms INTEGER NOT NULL,
-  rows INTEGER NOT NULL,
-  bytes INTEGER NOT NULL,
-  part_key TEXT NOT NULL,
-  registered_at_ms INTEGER NOT NULL,
-  superseded_by TEXT NOT NULL DEFAULT '',
-  part_deleted INTEGER NOT NULL DEFAULT 0,
-  PRIMARY KEY (collector, manifest_key)
-);
-CREATE INDEX reports_partition ON reports (dt, account, region, bucket, superseded_by);
-CREATE TABLE quarantine (
-  collector TEXT NOT NULL,
-  manifest_key TEXT NOT NULL,
-  reason TEXT NOT NULL,
-  quarantined_at_ms INTEGER NOT NULL,
-  PRIMARY KEY (collector, manifest_key)
-);
-)sql";
 
 constexpr const char* kReportColumns =
     "collector, manifest_key, checksum, account, region, bucket, dt, config_id, creation_ms, "
@@ -70,18 +42,43 @@ RegisteredReport ReadReport(const SqliteStatement& s) {
 }
 
 // Newer report first: later scan start, then the larger manifest key, then
-// the larger collector id, so every process picks the same winner.
+// the larger collector id, so every process picks the same winner whatever
+// the order of arrival.
 bool IsNewer(const RegisteredReport& a, const RegisteredReport& b) {
   return std::tie(a.creation_ms, a.manifest_key, a.collector) >
          std::tie(b.creation_ms, b.manifest_key, b.collector);
 }
 
+// Whether `arriving` replaces `current`: it is newer, or it is a report
+// regenerated at the same key with the same scan start (an OBS report
+// timed by its minute folder, a fixed report), which the register read
+// from that key after `current`, so it is what the collector holds now.
+bool Replaces(const RegisteredReport& arriving, const RegisteredReport& current) {
+  return !IsNewer(current, arriving);
+}
+
+bool SameSecond(int64_t a_ms, int64_t b_ms) {
+  auto floor_div = [](int64_t ms) { return ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000); };
+  return floor_div(a_ms) == floor_div(b_ms);
+}
+
 }  // namespace
+
+bool MarkerStamp::Matches(const MarkerStamp& listed) const {
+  if (size < 0 || size != listed.size) return false;
+  if (!etag.empty() && !listed.etag.empty()) {
+    // S3: HEAD's Last-Modified has whole seconds, a listing's millis.
+    return etag == listed.etag && SameSecond(last_modified_ms, listed.last_modified_ms);
+  }
+  return last_modified_ms == listed.last_modified_ms;
+}
 
 Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& state_dir, const Clock* clock) {
   std::string path;
-  static_assert(kSchemaVersion == 1, "list every migration below");
-  const config::DatabaseSchema schema{kDatabaseFile, {kSchemaV1}, /*synchronous_full=*/true,
+  static_assert(kSchemaVersion == 2, "list every migration below");
+  const config::DatabaseSchema schema{kDatabaseFile,
+                                      {kCatalogSchemaV1, kCatalogMigrationV2},
+                                      /*synchronous_full=*/true,
                                       kBusyTimeoutMs};
   ASSIGN_OR_RETURN(sqlite3* db, config::OpenDatabase(state_dir, schema, &path));
   return std::unique_ptr<Catalog>(new Catalog(db, path, clock));
@@ -89,22 +86,26 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& state_dir, con
 
 Catalog::~Catalog() { sqlite3_close(db_); }
 
-Result<ReportState> Catalog::Lookup(std::string_view collector, std::string_view manifest_key) {
+Result<ReportState> Catalog::Lookup(std::string_view collector, std::string_view manifest_key,
+                                    std::string_view checksum) {
   std::lock_guard<std::mutex> lock(mu_);
-  return LookupLocked(collector, manifest_key);
+  return LookupLocked(collector, manifest_key, checksum);
 }
 
 Result<ReportState> Catalog::LookupLocked(std::string_view collector,
-                                          std::string_view manifest_key) {
+                                          std::string_view manifest_key,
+                                          std::string_view checksum) {
   const std::string what = "look up report " + std::string(manifest_key) + " in " + path_;
   for (const char* table : {"reports", "quarantine"}) {
     ASSIGN_OR_RETURN(SqliteStatement s,
                      SqliteStatement::Prepare(db_,
                                               std::string("SELECT 1 FROM ") + table +
-                                                  " WHERE collector = ?1 AND manifest_key = ?2",
+                                                  " WHERE collector = ?1 AND manifest_key = ?2 "
+                                                  "AND checksum = ?3",
                                               what));
     RETURN_IF_ERROR(s.BindText(1, collector));
     RETURN_IF_ERROR(s.BindText(2, manifest_key));
+    RETURN_IF_ERROR(s.BindText(3, checksum));
     ASSIGN_OR_RETURN(bool row, s.Step());
     if (row) {
       return std::string_view(table) == "reports" ? ReportState::kRegistered
@@ -114,7 +115,54 @@ Result<ReportState> Catalog::LookupLocked(std::string_view collector,
   return ReportState::kUnknown;
 }
 
-Result<CommitOutcome> Catalog::Commit(RegisteredReport report) {
+Result<KeyState> Catalog::LookupKey(std::string_view collector, std::string_view manifest_key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const std::string what = "look up manifest " + std::string(manifest_key) + " in " + path_;
+  ASSIGN_OR_RETURN(SqliteStatement s,
+                   SqliteStatement::Prepare(db_,
+                                            "SELECT checksum, size, last_modified_ms, etag FROM "
+                                            "markers WHERE collector = ?1 AND manifest_key = ?2",
+                                            what));
+  RETURN_IF_ERROR(s.BindText(1, collector));
+  RETURN_IF_ERROR(s.BindText(2, manifest_key));
+  ASSIGN_OR_RETURN(bool row, s.Step());
+  KeyState key;
+  if (!row) return key;
+  key.known = true;
+  key.checksum = s.Text(0);
+  key.stamp = MarkerStamp{s.Int64(1), s.Int64(2), s.Text(3)};
+  ASSIGN_OR_RETURN(key.state, LookupLocked(collector, manifest_key, key.checksum));
+  return key;
+}
+
+Status Catalog::PutMarkerLocked(std::string_view collector, std::string_view manifest_key,
+                                std::string_view checksum, const MarkerStamp& stamp,
+                                const std::string& what) {
+  ASSIGN_OR_RETURN(
+      SqliteStatement s,
+      SqliteStatement::Prepare(db_,
+                               "INSERT OR REPLACE INTO markers (collector, manifest_key, checksum, "
+                               "size, last_modified_ms, etag) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                               what));
+  RETURN_IF_ERROR(s.BindText(1, collector));
+  RETURN_IF_ERROR(s.BindText(2, manifest_key));
+  RETURN_IF_ERROR(s.BindText(3, checksum));
+  RETURN_IF_ERROR(s.BindInt64(4, stamp.size));
+  RETURN_IF_ERROR(s.BindInt64(5, stamp.last_modified_ms));
+  RETURN_IF_ERROR(s.BindText(6, stamp.etag));
+  return s.Step().status();
+}
+
+Status Catalog::RecordStamp(std::string_view collector, std::string_view manifest_key,
+                            std::string_view checksum, const MarkerStamp& stamp) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const std::string what = "record marker of " + std::string(manifest_key) + " in " + path_;
+  return config::InWriteTransaction(db_, what, [&]() -> Status {
+    return PutMarkerLocked(collector, manifest_key, checksum, stamp, what);
+  });
+}
+
+Result<CommitOutcome> Catalog::Commit(RegisteredReport report, const MarkerStamp& marker) {
   std::lock_guard<std::mutex> lock(mu_);
   const std::string what = "register report " + report.manifest_key + " in " + path_;
   CommitOutcome outcome;
@@ -122,7 +170,8 @@ Result<CommitOutcome> Catalog::Commit(RegisteredReport report) {
   report.part_deleted = false;
   report.superseded_by.clear();
   Status st = config::InWriteTransaction(db_, what, [&]() -> Status {
-    ASSIGN_OR_RETURN(ReportState state, LookupLocked(report.collector, report.manifest_key));
+    ASSIGN_OR_RETURN(ReportState state,
+                     LookupLocked(report.collector, report.manifest_key, report.checksum));
     if (state != ReportState::kUnknown) {
       outcome.already_known = true;
       return Status::OK();
@@ -142,15 +191,17 @@ Result<CommitOutcome> Catalog::Commit(RegisteredReport report) {
     outcome.current = true;
     if (has_current) {
       RegisteredReport current = ReadReport(select);
-      if (IsNewer(report, current)) {
+      if (Replaces(report, current)) {
         ASSIGN_OR_RETURN(SqliteStatement update,
                          SqliteStatement::Prepare(db_,
-                                                  "UPDATE reports SET superseded_by = ?3 WHERE "
-                                                  "collector = ?1 AND manifest_key = ?2",
+                                                  "UPDATE reports SET superseded_by = ?4 WHERE "
+                                                  "collector = ?1 AND manifest_key = ?2 AND "
+                                                  "checksum = ?3",
                                                   what));
         RETURN_IF_ERROR(update.BindText(1, current.collector));
         RETURN_IF_ERROR(update.BindText(2, current.manifest_key));
-        RETURN_IF_ERROR(update.BindText(3, report.manifest_key));
+        RETURN_IF_ERROR(update.BindText(3, current.checksum));
+        RETURN_IF_ERROR(update.BindText(4, report.manifest_key));
         RETURN_IF_ERROR(update.Step().status());
         current.superseded_by = report.manifest_key;
         outcome.stale.push_back(std::move(current));
@@ -181,7 +232,17 @@ Result<CommitOutcome> Catalog::Commit(RegisteredReport report) {
     RETURN_IF_ERROR(insert.BindText(12, report.part_key));
     RETURN_IF_ERROR(insert.BindInt64(13, report.registered_at_ms));
     RETURN_IF_ERROR(insert.BindText(14, report.superseded_by));
-    return insert.Step().status();
+    RETURN_IF_ERROR(insert.Step().status());
+    // The key now holds a good report: an earlier refusal there is over.
+    ASSIGN_OR_RETURN(SqliteStatement unquarantine,
+                     SqliteStatement::Prepare(db_,
+                                              "DELETE FROM quarantine WHERE collector = ?1 AND "
+                                              "manifest_key = ?2",
+                                              what));
+    RETURN_IF_ERROR(unquarantine.BindText(1, report.collector));
+    RETURN_IF_ERROR(unquarantine.BindText(2, report.manifest_key));
+    RETURN_IF_ERROR(unquarantine.Step().status());
+    return PutMarkerLocked(report.collector, report.manifest_key, report.checksum, marker, what);
   });
   RETURN_IF_ERROR(st);
   return outcome;
@@ -193,10 +254,12 @@ Status Catalog::MarkPartDeleted(const RegisteredReport& report) {
   ASSIGN_OR_RETURN(SqliteStatement s,
                    SqliteStatement::Prepare(db_,
                                             "UPDATE reports SET part_deleted = 1 WHERE "
-                                            "collector = ?1 AND manifest_key = ?2",
+                                            "collector = ?1 AND manifest_key = ?2 AND "
+                                            "checksum = ?3",
                                             what));
   RETURN_IF_ERROR(s.BindText(1, report.collector));
   RETURN_IF_ERROR(s.BindText(2, report.manifest_key));
+  RETURN_IF_ERROR(s.BindText(3, report.checksum));
   return s.Step().status();
 }
 
@@ -208,7 +271,7 @@ Result<std::vector<RegisteredReport>> Catalog::SelectReports(std::string_view wh
                                             std::string("SELECT ") + kReportColumns +
                                                 " FROM reports " + std::string(where) +
                                                 " ORDER BY dt, account, region, bucket, "
-                                                "creation_ms, manifest_key, collector",
+                                                "creation_ms, manifest_key, collector, checksum",
                                             what));
   return s.ReadAll(ReadReport);
 }
@@ -220,22 +283,26 @@ Result<std::vector<RegisteredReport>> Catalog::PendingPartDeletes() {
 Result<std::vector<RegisteredReport>> Catalog::Reports() { return SelectReports(""); }
 
 Status Catalog::Quarantine(std::string_view collector, std::string_view manifest_key,
-                           std::string_view reason) {
+                           std::string_view checksum, std::string_view reason,
+                           const MarkerStamp& marker) {
   std::lock_guard<std::mutex> lock(mu_);
   const std::string what = "quarantine report " + std::string(manifest_key) + " in " + path_;
   return config::InWriteTransaction(db_, what, [&]() -> Status {
-    ASSIGN_OR_RETURN(ReportState state, LookupLocked(collector, manifest_key));
+    ASSIGN_OR_RETURN(ReportState state, LookupLocked(collector, manifest_key, checksum));
     if (state != ReportState::kUnknown) return Status::OK();
     ASSIGN_OR_RETURN(SqliteStatement s,
                      SqliteStatement::Prepare(db_,
-                                              "INSERT INTO quarantine (collector, manifest_key, "
-                                              "reason, quarantined_at_ms) VALUES (?1, ?2, ?3, ?4)",
+                                              "INSERT OR REPLACE INTO quarantine (collector, "
+                                              "manifest_key, checksum, reason, quarantined_at_ms) "
+                                              "VALUES (?1, ?2, ?3, ?4, ?5)",
                                               what));
     RETURN_IF_ERROR(s.BindText(1, collector));
     RETURN_IF_ERROR(s.BindText(2, manifest_key));
-    RETURN_IF_ERROR(s.BindText(3, reason));
-    RETURN_IF_ERROR(s.BindInt64(4, clock_->NowMillis()));
-    return s.Step().status();
+    RETURN_IF_ERROR(s.BindText(3, checksum));
+    RETURN_IF_ERROR(s.BindText(4, reason));
+    RETURN_IF_ERROR(s.BindInt64(5, clock_->NowMillis()));
+    RETURN_IF_ERROR(s.Step().status());
+    return PutMarkerLocked(collector, manifest_key, checksum, marker, what);
   });
 }
 
@@ -244,12 +311,12 @@ Result<std::vector<QuarantinedReport>> Catalog::Quarantined() {
   const std::string what = "list quarantine in " + path_;
   ASSIGN_OR_RETURN(SqliteStatement s,
                    SqliteStatement::Prepare(db_,
-                                            "SELECT collector, manifest_key, reason, "
-                                            "quarantined_at_ms FROM quarantine ORDER BY "
+                                            "SELECT collector, manifest_key, checksum, "
+                                            "reason, quarantined_at_ms FROM quarantine ORDER BY "
                                             "quarantined_at_ms, collector, manifest_key",
                                             what));
   return s.ReadAll([](const config::SqliteStatement& row) {
-    return QuarantinedReport{row.Text(0), row.Text(1), row.Text(2), row.Int64(3)};
+    return QuarantinedReport{row.Text(0), row.Text(1), row.Text(2), row.Text(3), row.Int64(4)};
   });
 }
 

@@ -1,9 +1,15 @@
 #include "register/consolidator.h"
 
-#include <set>
+#include <map>
 
 namespace stocktake::reg {
 namespace {
+
+// A report folder's completion marker as a listing shows it.
+struct ListedMarker {
+  MarkerStamp stamp;
+  bool is_checksum = false;  // manifest.checksum's stamp (else manifest.json's)
+};
 
 IngestOutcome Ignored(std::string reason) {
   IngestOutcome out;
@@ -36,9 +42,11 @@ ReconcileSummary Consolidator::Reconcile(const std::atomic<bool>* stop) {
 Status Consolidator::ReconcileCollector(const Collector& collector,
                                         const std::atomic<bool>* stop,
                                         ReconcileSummary* summary) {
-  // The manifest.json keys of every report folder (found through either
-  // file), in key order.
-  std::set<std::string> manifests;
+  // Every report folder (found through either file) by manifest.json key,
+  // in key order, with its marker's stamp as listed: manifest.checksum's,
+  // or manifest.json's when there is no checksum (OBS, or not complete yet).
+  // fetch_etag stays off: a local store would hash every file for it.
+  std::map<std::string, ListedMarker> manifests;
   store::ListRequest request;
   request.prefix = collector.KeyPrefix();
   request.fetch_etag = false;
@@ -51,27 +59,35 @@ Status Consolidator::ReconcileCollector(const Collector& collector,
     for (const store::ObjectInfo& object : page->objects) {
       std::optional<ReportRef> ref = ParseReportKey(collector, object.key);
       if (!ref) continue;
-      manifests.insert(ref->manifest_key);
+      ListedMarker& listed = manifests[ref->manifest_key];
+      const bool is_checksum = object.key == ref->checksum_key;
+      if (is_checksum || !listed.is_checksum) {
+        listed.stamp = MarkerStamp{object.size, object.last_modified_ms, object.etag};
+        listed.is_checksum = is_checksum;
+      }
     }
     if (page->next_token.empty()) break;
     request.continuation_token = page->next_token;
   }
-  for (const std::string& manifest_key : manifests) {
+  for (const auto& [manifest_key, listed] : manifests) {
     if (stop != nullptr && *stop) break;
     std::optional<ReportRef> ref = ParseReportKey(collector, manifest_key);
-    Result<ReportState> state = ingester_->catalog()->Lookup(collector.Id(), manifest_key);
-    if (!state.ok()) {
-      summary->errors.push_back(state.status());
+    Result<KeyState> key = ingester_->catalog()->LookupKey(collector.Id(), manifest_key);
+    if (!key.ok()) {
+      summary->errors.push_back(key.status());
       continue;
     }
-    if (*state != ReportState::kUnknown) {
+    // An unchanged marker is taken on trust: no request per known report.
+    if (key->known && key->stamp.Matches(listed.stamp)) {
       ++summary->reports_seen;
       ++summary->already_known;
       continue;
     }
     // A manifest.json alone is complete only in the OBS dialect; Ingest
     // reads it and says kIncomplete otherwise.
-    Result<IngestOutcome> outcome = ingester_->Ingest(collector, *ref);
+    // A known key whose marker lists differently: Ingest reads the marker
+    // and ingests only a new content (else records the listed stamp).
+    Result<IngestOutcome> outcome = ingester_->Ingest(collector, *ref, &listed.stamp);
     if (!outcome.ok()) {
       ++summary->reports_seen;
       summary->errors.push_back(outcome.status());

@@ -2,9 +2,12 @@
 // feeds their reports to one Ingester, from two directions:
 //  - Reconcile() lists every collector and ingests each complete report
 //    (manifest.checksum present; for OBS, whose reports have none, a
-//    manifest.json in the OBS dialect) that the catalog does not know yet.
-//    It closes every gap lost or early events leave, and first deletes the
-//    parts a crash left behind.
+//    manifest.json in the OBS dialect) that the catalog does not know yet,
+//    or whose completion marker lists with another stamp (size, last
+//    modified, ETag) than the one recorded: a report regenerated at the
+//    same key. Only those markers are read; an unchanged listing costs no
+//    request per report. It closes every gap lost or early events leave,
+//    and first deletes the parts a crash left behind.
 //  - HandleEvent() ingests the report an S3 event names: only
 //    ObjectCreated events on a manifest.checksum key, or on a manifest.json
 //    key (which completes OBS reports; an AWS manifest.json without its
@@ -41,7 +44,7 @@ class Consolidator {
 
   const std::vector<Collector>& collectors() const { return collectors_; }
 
-  // Every collector, every unknown complete report, in key order. A failing
+  // Every collector, every new complete report, in key order. A failing
   // collector or report is recorded in `errors` and the rest go on. When
   // `stop` (may be null) becomes true, it returns after the report in hand.
   ReconcileSummary Reconcile(const std::atomic<bool>* stop = nullptr);

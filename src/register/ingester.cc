@@ -53,6 +53,48 @@ IngestOutcome Incomplete(std::string reason) {
   return out;
 }
 
+// What identifies a report's content at its key: manifest.checksum's text
+// (trimmed, lower case: the MD5 of manifest.json when the report is sound)
+// or, without one (OBS), the MD5 of manifest.json.
+std::string MarkerChecksum(const std::optional<std::string>& checksum_file,
+                           std::string_view manifest_json) {
+  return checksum_file.has_value() ? Trim(*checksum_file) : Md5Hex(manifest_json);
+}
+
+// The marker checksum of the report at `ref`, reading only the checksum
+// file when there is one; nullopt when neither file exists.
+Result<std::optional<std::string>> ReadMarkerChecksum(const Collector& collector,
+                                                      const ReportRef& ref) {
+  ASSIGN_OR_RETURN(std::optional<std::string> checksum,
+                   GetIfExists(collector.store, collector.bucket, ref.checksum_key));
+  if (checksum.has_value()) return std::optional<std::string>(MarkerChecksum(checksum, ""));
+  ASSIGN_OR_RETURN(std::optional<std::string> json,
+                   GetIfExists(collector.store, collector.bucket, ref.manifest_key));
+  if (!json.has_value()) return std::optional<std::string>();
+  return std::optional<std::string>(MarkerChecksum(std::nullopt, *json));
+}
+
+// The stamp of the report's marker object: manifest.checksum, or
+// manifest.json when there is no checksum (what a listing shows as the
+// marker); nullopt when neither exists.
+Result<std::optional<MarkerStamp>> HeadMarker(const Collector& collector, const ReportRef& ref) {
+  for (const std::string* key : {&ref.checksum_key, &ref.manifest_key}) {
+    Result<store::ObjectInfo> info = collector.store->Head(collector.bucket, *key);
+    if (info.ok()) {
+      return std::optional<MarkerStamp>(
+          MarkerStamp{info->size, info->last_modified_ms, info->etag});
+    }
+    if (info.status().code() != Code::kNotFound) return info.status();
+  }
+  return std::optional<MarkerStamp>();
+}
+
+IngestOutcome AlreadyKnown() {
+  IngestOutcome out;
+  out.result = IngestResult::kAlreadyKnown;
+  return out;
+}
+
 }  // namespace
 
 const char* IngestResultName(IngestResult result) {
@@ -71,46 +113,68 @@ const char* IngestResultName(IngestResult result) {
   return "?";
 }
 
-// What the manifest says, checked.
-struct Ingester::Report {
-  format::Manifest manifest;
-  std::string checksum;
-  RegisteredReport row;
+// The completion marker as this ingest saw it: what a quarantine or a
+// commit records for the key.
+struct Ingester::Marker {
+  std::string checksum;  // MarkerChecksum()
+  MarkerStamp stamp;     // from the Head taken before reading
 };
 
 Ingester::Ingester(CentralStore central, Catalog* catalog, IngestOptions options)
     : central_(std::move(central)), catalog_(catalog), options_(options) {}
 
-Result<IngestOutcome> Ingester::Ingest(const Collector& collector, const ReportRef& ref) {
+Result<IngestOutcome> Ingester::Ingest(const Collector& collector, const ReportRef& ref,
+                                       const MarkerStamp* listed) {
   std::lock_guard<std::mutex> lock(mu_);
-  ASSIGN_OR_RETURN(ReportState state, catalog_->Lookup(collector.Id(), ref.manifest_key));
-  if (state != ReportState::kUnknown) {
-    IngestOutcome out;
-    out.result = IngestResult::kAlreadyKnown;
-    return out;
+  const std::string id = collector.Id();
+  ASSIGN_OR_RETURN(KeyState key, catalog_->LookupKey(id, ref.manifest_key));
+  if (key.known) {
+    // A key seen before: its marker alone tells whether the content is new.
+    ASSIGN_OR_RETURN(std::optional<std::string> checksum, ReadMarkerChecksum(collector, ref));
+    if (!checksum.has_value()) {
+      return Incomplete("no manifest.json at " +
+                        collector.store->Url(collector.bucket, ref.manifest_key));
+    }
+    ASSIGN_OR_RETURN(ReportState state, catalog_->Lookup(id, ref.manifest_key, *checksum));
+    if (state != ReportState::kUnknown) {
+      if (listed != nullptr) {
+        RETURN_IF_ERROR(catalog_->RecordStamp(id, ref.manifest_key, *checksum, *listed));
+      }
+      return AlreadyKnown();
+    }
   }
-  Result<IngestOutcome> outcome = IngestLocked(collector, ref);
+  Marker marker;
+  Result<IngestOutcome> outcome = IngestLocked(collector, ref, &marker);
   if (outcome.ok() || !IsReportFault(outcome.status())) return outcome;
   const std::string reason = outcome.status().message();
-  RETURN_IF_ERROR(catalog_->Quarantine(collector.Id(), ref.manifest_key, reason));
+  RETURN_IF_ERROR(
+      catalog_->Quarantine(id, ref.manifest_key, marker.checksum, reason, marker.stamp));
   IngestOutcome out;
   out.result = IngestResult::kQuarantined;
   out.reason = reason;
   return out;
 }
 
-Result<IngestOutcome> Ingester::IngestLocked(const Collector& collector, const ReportRef& ref) {
+Result<IngestOutcome> Ingester::IngestLocked(const Collector& collector, const ReportRef& ref,
+                                             Marker* marker) {
   store::ObjectStore* from = collector.store;
   const std::string manifest_url = from->Url(collector.bucket, ref.manifest_key);
+  // The stamp first: a rewrite from here on changes what the next listing
+  // shows, so it is checked again rather than missed.
+  ASSIGN_OR_RETURN(std::optional<MarkerStamp> stamp, HeadMarker(collector, ref));
+  if (!stamp.has_value()) return Incomplete("no manifest.json at " + manifest_url);
+  marker->stamp = *stamp;
   ASSIGN_OR_RETURN(std::optional<std::string> json,
                    GetIfExists(from, collector.bucket, ref.manifest_key));
   ASSIGN_OR_RETURN(std::optional<std::string> checksum,
                    GetIfExists(from, collector.bucket, ref.checksum_key));
   if (!json.has_value()) {
     if (!checksum.has_value()) return Incomplete("no manifest.json at " + manifest_url);
+    marker->checksum = MarkerChecksum(checksum, "");
     return NotFound("report " + manifest_url + ": manifest.checksum exists, manifest.json does not");
   }
   const std::string actual_md5 = Md5Hex(*json);
+  marker->checksum = MarkerChecksum(checksum, *json);
   Result<format::Manifest> parsed = format::ParseManifestJson(*json);
   if (!parsed.ok()) return parsed.status().WithContext("report " + manifest_url);
   const format::Manifest& manifest = *parsed;
@@ -203,7 +267,7 @@ Result<IngestOutcome> Ingester::IngestLocked(const Collector& collector, const R
   row.bytes = summary->bytes;
 
   // Commit, then drop what is no longer current.
-  ASSIGN_OR_RETURN(CommitOutcome committed, catalog_->Commit(row));
+  ASSIGN_OR_RETURN(CommitOutcome committed, catalog_->Commit(row, marker->stamp));
   IngestOutcome outcome;
   outcome.part_key = row.part_key;
   outcome.rows = row.rows;

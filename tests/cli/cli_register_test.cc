@@ -10,6 +10,7 @@
 #include <fstream>
 #include <thread>
 
+#include "base/hash.h"
 #include "cli/cli_test_util.h"
 #include "format/manifest.h"
 #include "testing/daemon.h"
@@ -145,6 +146,87 @@ TEST_F(CliRegisterTest, CorruptReportIsQuarantinedAndShownInStatus) {
   EXPECT_NE(once.out.find("quarantine: 1 reports"), std::string::npos) << once.out;
   EXPECT_NE(once.out.find("is not the MD5 of manifest.json"), std::string::npos) << once.out;
   EXPECT_TRUE(CentralFiles().empty());
+}
+
+TEST_F(CliRegisterTest, AReportRegeneratedAtTheSameKeyReplacesTheRegisteredOne) {
+  MakeBucket("photos", 10);
+  std::filesystem::create_directories(dir_.Sub("coll-us"));
+  Scan("photos", "coll-eu", "111111111111");
+  RunResult first = Stocktake(State(), Register({"--once"}));
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(first.out,
+            "reconciled: 1 reports seen, 1 registered, 0 quarantined, 0 already known, 0 errors\n");
+  const auto first_files = CentralFiles();
+  ASSERT_EQ(first_files.size(), 1u);
+
+  // The bucket changes and is scanned again within the same minute: the new
+  // report overwrites manifest.json and manifest.checksum in the same folder.
+  for (int i = 10; i < 15; ++i) {
+    testing::WriteFile(Root() + "/photos/d/f" + std::to_string(i), std::string(i + 1, 'x'));
+  }
+  Scan("photos", "coll-eu", "111111111111");
+  std::vector<std::string> folders = ChecksumKeys("coll-eu");
+  if (folders.size() == 2) {
+    // The minute turned between the scans: rewrite the first folder with
+    // the second report, as a same-minute run would have.
+    const std::string base = dir_.Sub("coll-eu") + "/";
+    const fs::path older = fs::path(base + folders[0]).parent_path();
+    const fs::path newer = fs::path(base + folders[1]).parent_path();
+    for (const char* file : {"manifest.json", "manifest.checksum"}) {
+      testing::WriteFile((older / file).string(), testing::ReadFile((newer / file).string()));
+    }
+    fs::remove_all(newer);
+    folders = ChecksumKeys("coll-eu");
+  }
+  ASSERT_EQ(folders.size(), 1u);
+  const std::string manifest_json = testing::ReadFile(
+      (fs::path(dir_.Sub("coll-eu") + "/" + folders[0]).parent_path() / "manifest.json").string());
+
+  RunResult second = Stocktake(State(), Register({"--once"}));
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(second.out,
+            "reconciled: 1 reports seen, 1 registered, 0 quarantined, 0 already known, 0 errors\n");
+  // The partition holds the second report's rows only, in a part of its own.
+  const auto second_files = CentralFiles();
+  ASSERT_EQ(second_files.size(), 1u);
+  EXPECT_NE(second_files.begin()->first, first_files.begin()->first);
+  EXPECT_EQ(Query("count(*), sum(size), count(DISTINCT key)"),
+            std::vector<std::string>{R"(["15","120","15"])"});
+
+  RunResult again = Stocktake(State(), Register({"--once", "--status"}));
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("reconciled: 1 reports seen, 0 registered, 0 quarantined, 1 already "
+                           "known, 0 errors\n"),
+            std::string::npos)
+      << again.out;
+  EXPECT_EQ(CentralFiles(), second_files);
+  EXPECT_NE(again.out.find("reports: 2 registered (1 current, 1 superseded)"), std::string::npos)
+      << again.out;
+  // The current line is the second report's: 15 rows, its manifest's MD5.
+  EXPECT_NE(again.out.find("\t111111111111\teu-west-1\tphotos\t15\t"), std::string::npos)
+      << again.out;
+  EXPECT_NE(again.out.find("/manifest.json\t" + Md5Hex(manifest_json) + "\n"), std::string::npos)
+      << again.out;
+  EXPECT_NE(again.out.find("quarantine: 0 reports"), std::string::npos) << again.out;
+}
+
+TEST_F(CliRegisterTest, AQuarantinedReportRewrittenCorrectlyIsRegisteredByTheNextRun) {
+  MakeBucket("photos", 5);
+  Scan("photos", "coll-eu", "111111111111");
+  std::filesystem::create_directories(dir_.Sub("coll-us"));
+  const std::string checksum = dir_.Sub("coll-eu") + "/" + ChecksumKeys("coll-eu").at(0);
+  const std::string good = testing::ReadFile(checksum);
+  testing::WriteFile(checksum, "ffffffffffffffffffffffffffffffff\n");
+  RunResult refused = Stocktake(State(), Register({"--once"}));
+  ASSERT_EQ(refused.exit_code, 0) << refused.err;
+  EXPECT_NE(refused.out.find("1 quarantined"), std::string::npos) << refused.out;
+
+  testing::WriteFile(checksum, good);
+  RunResult fixed = Stocktake(State(), Register({"--once", "--status"}));
+  ASSERT_EQ(fixed.exit_code, 0) << fixed.err;
+  EXPECT_NE(fixed.out.find("1 registered, 0 quarantined"), std::string::npos) << fixed.out;
+  EXPECT_NE(fixed.out.find("quarantine: 0 reports"), std::string::npos) << fixed.out;
+  EXPECT_EQ(Query("count(*), sum(size)"), std::vector<std::string>{Totals()});
 }
 
 TEST_F(CliRegisterTest, BadInputsAreOneLineErrors) {

@@ -68,34 +68,16 @@ TEST_F(RegisterNatsS3Test, NatsEventsBuildTheCentralRegisterOfThreeAccountsAndRe
   std::unique_ptr<Daemon> consumer = StartConsumer(central, collector_of, *nats);
   ASSERT_NE(consumer, nullptr);
 
-  int64_t rows = 0, bytes = 0;
-  int n = 0;
-  std::vector<std::string> expected_groups;
-  for (const std::string& region : regions) {
-    for (const std::string& account : accounts) {
-      for (int b = 0; b < 2; ++b, ++n) {
-        const std::string src = NewBucket("src");
+  const ScannedEstate estate = ScanEstate(
+      regions, accounts, 2, collector_of,
+      [](int n) {
         std::vector<std::string> keys;
         for (int i = 0; i < 100 + 5 * n; ++i) keys.push_back("d/k " + std::to_string(i));
-        PutAll(src, keys, [n](const std::string& k) { return std::string(k.size() + n, 'v'); });
-        int64_t src_bytes = 0;
-        for (const std::string& k : keys) src_bytes += static_cast<int64_t>(k.size()) + n;
-        rows += static_cast<int64_t>(keys.size());
-        bytes += src_bytes;
-        expected_groups.push_back("[\"" + account + "\",\"" + region + "\",\"" + src + "\",\"" +
-                                  std::to_string(keys.size()) + "\",\"" +
-                                  std::to_string(src_bytes) + "\"]");
-        RunResult scan = Stocktake(
-            {"scan", "s3://" + src, "--dest", "s3://" + collector_of[region] + "/" + account,
-             "--id", "inventory", "--format", n % 2 ? "parquet" : "csv", "--fields",
-             "Size,LastModifiedDate,ETag,StorageClass", "--endpoint-url", server_->endpoint(),
-             "--notify-nats", nats->url(), "--notify-nats-subject", "inventory.reports"});
-        ASSERT_EQ(scan.exit_code, 0) << scan.err;
-        EXPECT_EQ(scan.err.find("still pending"), std::string::npos) << scan.err;  // all delivered
-      }
-    }
-  }
-  std::sort(expected_groups.begin(), expected_groups.end());
+        return keys;
+      },
+      {"--notify-nats", nats->url(), "--notify-nats-subject", "inventory.reports"});
+  ASSERT_FALSE(HasFailure());
+  ASSERT_EQ(estate.reports, 18);
   Result<uint64_t> published = nats->StreamMessageCount("INVENTORY");
   ASSERT_TRUE(published.ok()) << published.status().ToString();
   EXPECT_EQ(*published, 18u);
@@ -127,12 +109,12 @@ TEST_F(RegisterNatsS3Test, NatsEventsBuildTheCentralRegisterOfThreeAccountsAndRe
   EXPECT_EQ(keys, parts);
   Result<std::vector<std::string>> totals = DuckDbQuery("SELECT count(*), sum(size) " + from);
   ASSERT_TRUE(totals.ok()) << totals.status().ToString();
-  EXPECT_EQ(*totals, std::vector<std::string>{"[\"" + std::to_string(rows) + "\",\"" +
-                                              std::to_string(bytes) + "\"]"});
+  EXPECT_EQ(*totals, std::vector<std::string>{"[\"" + std::to_string(estate.rows) + "\",\"" +
+                                              std::to_string(estate.bytes) + "\"]"});
   Result<std::vector<std::string>> groups = DuckDbQuery(
       "SELECT account, region, bucket, count(*), sum(size) " + from + " GROUP BY ALL ORDER BY ALL");
   ASSERT_TRUE(groups.ok()) << groups.status().ToString();
-  EXPECT_EQ(*groups, expected_groups);
+  EXPECT_EQ(*groups, estate.groups);
 
   // All acked: the consumer restarted (past the ack wait) finds nothing to
   // do and rewrites nothing.

@@ -24,33 +24,13 @@ TEST_F(RegisterS3Test, OnceConsolidatesTwoRegionsTwoAccountsIntoTheCentralBucket
   for (const std::string& region : regions) collector_of[region] = NewBucket("coll");
   const std::string central = NewBucket("central");
 
-  int64_t rows = 0, bytes = 0;
-  int n = 0;
-  std::vector<std::string> expected_groups;
-  for (const std::string& region : regions) {
-    for (const std::string& account : accounts) {
-      for (int b = 0; b < 2; ++b, ++n) {
-        const std::string src = NewBucket("src");
+  const ScannedEstate estate =
+      ScanEstate(regions, accounts, 2, collector_of, [](int n) {
         std::vector<std::string> keys;
         for (int i = 0; i < 20 + n; ++i) keys.push_back("k " + std::to_string(i) + "+x");
-        PutAll(src, keys, [n](const std::string& k) { return std::string(k.size() + n, 'b'); });
-        int64_t src_bytes = 0;
-        for (const std::string& k : keys) src_bytes += static_cast<int64_t>(k.size()) + n;
-        rows += static_cast<int64_t>(keys.size());
-        bytes += src_bytes;
-        expected_groups.push_back("[\"" + account + "\",\"" + region + "\",\"" + src + "\",\"" +
-                                  std::to_string(keys.size()) + "\",\"" +
-                                  std::to_string(src_bytes) + "\"]");
-        RunResult scan = Stocktake({"scan", "s3://" + src, "--dest",
-                                    "s3://" + collector_of[region] + "/" + account, "--id",
-                                    "inventory", "--format", n % 2 ? "parquet" : "csv",
-                                    "--fields", "Size,LastModifiedDate,ETag,StorageClass",
-                                    "--endpoint-url", server_->endpoint()});
-        ASSERT_EQ(scan.exit_code, 0) << scan.err;
-      }
-    }
-  }
-  std::sort(expected_groups.begin(), expected_groups.end());
+        return keys;
+      });
+  ASSERT_FALSE(HasFailure());
 
   std::vector<std::string> args = {"register", "--central", "s3://" + central + "/inventory",
                                    "--endpoint-url", server_->endpoint(), "--once"};
@@ -70,12 +50,12 @@ TEST_F(RegisterS3Test, OnceConsolidatesTwoRegionsTwoAccountsIntoTheCentralBucket
   for (const std::string& key : keys) EXPECT_EQ(key.rfind("inventory/dt=", 0), 0u) << key;
   Result<std::vector<std::string>> totals = DuckDbQuery("SELECT count(*), sum(size) " + from);
   ASSERT_TRUE(totals.ok()) << totals.status().ToString();
-  EXPECT_EQ(*totals, std::vector<std::string>{"[\"" + std::to_string(rows) + "\",\"" +
-                                              std::to_string(bytes) + "\"]"});
+  EXPECT_EQ(*totals, std::vector<std::string>{"[\"" + std::to_string(estate.rows) + "\",\"" +
+                                              std::to_string(estate.bytes) + "\"]"});
   Result<std::vector<std::string>> groups = DuckDbQuery(
       "SELECT account, region, bucket, count(*), sum(size) " + from + " GROUP BY ALL ORDER BY ALL");
   ASSERT_TRUE(groups.ok()) << groups.status().ToString();
-  EXPECT_EQ(*groups, expected_groups);
+  EXPECT_EQ(*groups, estate.groups);
   Result<std::vector<std::string>> decoded =
       DuckDbQuery("SELECT count(*) " + from + " WHERE key = 'k 1+x'");
   ASSERT_TRUE(decoded.ok());
@@ -88,6 +68,77 @@ TEST_F(RegisterS3Test, OnceConsolidatesTwoRegionsTwoAccountsIntoTheCentralBucket
   Result<std::vector<std::string>> after = ListKeys(*store_, central, "inventory/");
   ASSERT_TRUE(after.ok());
   EXPECT_EQ(*after, keys);
+}
+
+TEST_F(RegisterS3Test, AReportRegeneratedAtTheSameKeyReplacesTheRegisteredOne) {
+  const std::string collector = NewBucket("coll");
+  const std::string central = NewBucket("central");
+  const std::string src = NewBucket("src");
+  const std::string account = "111111111111";
+  std::vector<std::string> keys;
+  for (int i = 0; i < 30; ++i) keys.push_back("k " + std::to_string(i));
+  PutAll(src, keys, [](const std::string& k) { return std::string(k.size(), 'a'); });
+  const std::vector<std::string> scan = {"scan", "s3://" + src, "--dest",
+                                         "s3://" + collector + "/" + account, "--id", "inventory",
+                                         "--format", "parquet", "--fields", "Size,ETag",
+                                         "--endpoint-url", server_->endpoint()};
+  const std::vector<std::string> once = {"register", "--central", "s3://" + central + "/inventory",
+                                         "--endpoint-url", server_->endpoint(), "--once",
+                                         "--collector", "eu-west-1=s3://" + collector};
+  ASSERT_EQ(Stocktake(scan).exit_code, 0);
+  RunResult first = Stocktake(once);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(first.out,
+            "reconciled: 1 reports seen, 1 registered, 0 quarantined, 0 already known, 0 errors\n");
+  std::vector<std::string> first_parts;
+  DownloadCentral(central, "inventory/", &first_parts);
+  ASSERT_EQ(first_parts.size(), 1u);
+
+  // The bucket changes and is scanned again: same minute, same folder; if
+  // the minute turned, the second report is copied over the first folder.
+  std::vector<std::string> more = {"more 1", "more 2", "more 3"};
+  PutAll(src, more, [](const std::string& k) { return std::string(100, 'b'); });
+  ASSERT_EQ(Stocktake(scan).exit_code, 0);
+  const std::string base = account + "/" + src + "/inventory/";
+  std::vector<std::string> checksums;
+  Result<std::vector<std::string>> listed = ListKeys(*store_, collector, base);
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  for (const std::string& key : *listed) {
+    if (key.ends_with("/manifest.checksum")) checksums.push_back(key);
+  }
+  ASSERT_FALSE(checksums.empty());
+  if (checksums.size() == 2) {
+    const std::string older = checksums[0].substr(0, checksums[0].rfind('/') + 1);
+    const std::string newer = checksums[1].substr(0, checksums[1].rfind('/') + 1);
+    for (const char* file : {"manifest.json", "manifest.checksum"}) {
+      ASSERT_TRUE(store_->Put(collector, older + file, *store_->Get(collector, newer + file)).ok());
+      ASSERT_TRUE(store_->Delete(collector, newer + file).ok());
+    }
+    checksums.pop_back();
+  }
+  ASSERT_EQ(checksums.size(), 1u);
+
+  RunResult second = Stocktake(once);
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(second.out,
+            "reconciled: 1 reports seen, 1 registered, 0 quarantined, 0 already known, 0 errors\n");
+  std::vector<std::string> parts;
+  const std::string from = DownloadCentral(central, "inventory/", &parts);
+  ASSERT_EQ(parts.size(), 1u);
+  EXPECT_NE(parts[0], first_parts[0]);
+  Result<std::vector<std::string>> totals =
+      DuckDbQuery("SELECT count(*), sum(size), count(*) FILTER (key LIKE 'more %') " + from);
+  ASSERT_TRUE(totals.ok()) << totals.status().ToString();
+  int64_t bytes = 300;
+  for (const std::string& k : keys) bytes += static_cast<int64_t>(k.size());
+  EXPECT_EQ(*totals, std::vector<std::string>{"[\"33\",\"" + std::to_string(bytes) + "\",\"3\"]"});
+
+  // Unchanged since: known from the listing's stamp, nothing rewritten.
+  RunResult third = Stocktake(once);
+  ASSERT_EQ(third.exit_code, 0) << third.err;
+  EXPECT_EQ(third.out,
+            "reconciled: 1 reports seen, 0 registered, 0 quarantined, 1 already known, 0 errors\n");
+  EXPECT_EQ(*ListKeys(*store_, central, "inventory/"), parts);
 }
 
 }  // namespace

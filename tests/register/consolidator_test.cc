@@ -166,7 +166,7 @@ TEST_F(ConsolidatorTest, AFailedPartWriteLeavesNothingAndIsRetried) {
   EXPECT_FALSE(failed.ok());
   EXPECT_TRUE(CentralFiles().empty());
   EXPECT_TRUE(catalog_->Quarantined()->empty());
-  EXPECT_EQ(*catalog_->Lookup(collector_.Id(), ref.manifest_key), ReportState::kUnknown);
+  EXPECT_FALSE(catalog_->LookupKey(collector_.Id(), ref.manifest_key)->known);
   EXPECT_EQ(Ingest(ref).result, IngestResult::kRegistered);
 }
 

@@ -61,6 +61,13 @@ class IngesterTest : public RegisterTest {
     return Ref(base + "2024-01-01T00-00Z/manifest.json");
   }
 
+  // A one-file CSV.gz report of bucket "src" with the schema
+  // "Bucket, Key, Size" and the rows `csv`.
+  ReportRef PutCsvReport(const std::string& csv,
+                         const std::function<void(format::Manifest*)>& edit = {}) {
+    return PutAwsReport("src", "CSV", "Bucket, Key, Size", {{"a.csv.gz", Gzip(csv)}}, edit);
+  }
+
   void ExpectQuarantined(const ReportRef& ref, const std::string& reason_part) {
     IngestOutcome outcome = Ingest(ref);
     EXPECT_EQ(outcome.result, IngestResult::kQuarantined) << IngestResultName(outcome.result);
@@ -221,30 +228,25 @@ TEST_F(IngesterTest, MissingDataFileIsQuarantined) {
 }
 
 TEST_F(IngesterTest, DataFileMd5MismatchIsQuarantined) {
-  const std::string csv = Gzip("\"src\",\"k\",\"1\"\n");
-  ReportRef ref = PutAwsReport("src", "CSV", "Bucket, Key, Size", {{"a.csv.gz", csv}},
-                               [](format::Manifest* m) {
-                                 m->files[0].md5_hex = "0123456789abcdef0123456789abcdef";
-                               });
+  ReportRef ref = PutCsvReport("\"src\",\"k\",\"1\"\n", [](format::Manifest* m) {
+    m->files[0].md5_hex = "0123456789abcdef0123456789abcdef";
+  });
   ExpectQuarantined(ref, "does not match the manifest's 0123456789abcdef0123456789abcdef");
 }
 
 TEST_F(IngesterTest, DataFileSizeMismatchIsQuarantined) {
-  ReportRef ref = PutAwsReport("src", "CSV", "Bucket, Key, Size",
-                               {{"a.csv.gz", Gzip("\"src\",\"k\",\"1\"\n")}},
-                               [](format::Manifest* m) { m->files[0].size += 1; });
+  ReportRef ref =
+      PutCsvReport("\"src\",\"k\",\"1\"\n", [](format::Manifest* m) { m->files[0].size += 1; });
   ExpectQuarantined(ref, "the manifest says");
 }
 
 TEST_F(IngesterTest, BadRowIsQuarantined) {
-  ReportRef ref = PutAwsReport("src", "CSV", "Bucket, Key, Size",
-                               {{"a.csv.gz", Gzip("\"src\",\"k\",\"1\"\n\"src\",\"j\",\"abc\"\n")}});
+  ReportRef ref = PutCsvReport("\"src\",\"k\",\"1\"\n\"src\",\"j\",\"abc\"\n");
   ExpectQuarantined(ref, "line 2: column size: not a byte count 'abc'");
 }
 
 TEST_F(IngesterTest, WrongFieldCountIsQuarantined) {
-  ReportRef ref = PutAwsReport("src", "CSV", "Bucket, Key, Size",
-                               {{"a.csv.gz", Gzip("\"src\",\"k\"\n")}});
+  ReportRef ref = PutCsvReport("\"src\",\"k\"\n");
   ExpectQuarantined(ref, "2 fields, fileSchema has 3");
 }
 
@@ -263,15 +265,13 @@ TEST_F(IngesterTest, UnparseableManifestIsQuarantined) {
 }
 
 TEST_F(IngesterTest, SourceBucketDisagreeingWithTheLayoutIsQuarantined) {
-  ReportRef ref = PutAwsReport("src", "CSV", "Bucket, Key, Size",
-                               {{"a.csv.gz", Gzip("\"other\",\"k\",\"1\"\n")}},
+  ReportRef ref = PutCsvReport("\"other\",\"k\",\"1\"\n",
                                [](format::Manifest* m) { m->source_bucket = "other"; });
   ExpectQuarantined(ref, "sourceBucket 'other' is not the layout's source bucket 'src'");
 }
 
 TEST_F(IngesterTest, RowOfAnotherBucketIsQuarantined) {
-  ReportRef ref = PutAwsReport("src", "CSV", "Bucket, Key, Size",
-                               {{"a.csv.gz", Gzip("\"other\",\"k\",\"1\"\n")}});
+  ReportRef ref = PutCsvReport("\"other\",\"k\",\"1\"\n");
   ExpectQuarantined(ref, "row of bucket 'other' in a report of bucket 'src'");
 }
 
@@ -309,12 +309,6 @@ TEST_F(IngesterTest, ReingestingIsANoOp) {
   EXPECT_EQ(CentralFiles(), before);
   EXPECT_EQ(catalog_->Reports()->size(), 1u);
 }
-
-}  // namespace
-}  // namespace stocktake::reg
-
-namespace stocktake::reg {
-namespace {
 
 TEST_F(RegisterTest, ReportWrittenIntoTheAccountFolderAsABucketIsFound) {
   // `scan --dest /collectors/eu/<account>` on a local tree: the account

@@ -203,9 +203,9 @@ TEST_F(NatsSourceTest, QuarantinedReportIsAcked) {
   EXPECT_EQ(stats.committed, 1);
   EXPECT_EQ(stats.registered, 0);
   EXPECT_TRUE(CentralFiles().empty());
-  Result<ReportState> state = catalog_->Lookup(collector_.Id(), ref.manifest_key);
+  Result<KeyState> state = catalog_->LookupKey(collector_.Id(), ref.manifest_key);
   ASSERT_TRUE(state.ok());
-  EXPECT_EQ(*state, ReportState::kQuarantined);
+  EXPECT_EQ(state->state, ReportState::kQuarantined);
   EXPECT_NE(log_.find(": quarantined ("), std::string::npos) << log_;
   source.reset();
   std::unique_ptr<NatsSource> again = NewSource();
@@ -238,9 +238,9 @@ TEST_F(NatsSourceTest, AckFollowsTheCommitAFailedCommitIsDeliveredAgain) {
   Status failed = pump.HandleBatch(**first);
   EXPECT_EQ(failed.code(), Code::kUnavailable) << failed.ToString();
   EXPECT_TRUE(CentralFiles().empty());
-  Result<ReportState> state = catalog_->Lookup(collector_.Id(), ref.manifest_key);
+  Result<KeyState> state = catalog_->LookupKey(collector_.Id(), ref.manifest_key);
   ASSERT_TRUE(state.ok());
-  EXPECT_EQ(*state, ReportState::kUnknown);
+  EXPECT_FALSE(state->known);
 
   // Nak'ed: the same message comes again (second delivery) and now commits.
   Result<std::optional<SourceBatch>> second = source->Next(5000);

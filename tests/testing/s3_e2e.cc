@@ -118,6 +118,43 @@ RunResult S3EndToEndTest::Stocktake(std::vector<std::string> args,
   return RunStocktake(args, options);
 }
 
+S3EndToEndTest::ScannedEstate S3EndToEndTest::ScanEstate(
+    const std::vector<std::string>& regions, const std::vector<std::string>& accounts,
+    int buckets_per_account, const std::map<std::string, std::string>& collector_of,
+    const std::function<std::vector<std::string>(int n)>& keys_of,
+    const std::vector<std::string>& extra_scan_args) {
+  ScannedEstate estate;
+  for (const std::string& region : regions) {
+    for (const std::string& account : accounts) {
+      for (int b = 0; b < buckets_per_account; ++b, ++estate.reports) {
+        const int n = estate.reports;
+        const std::string src = NewBucket("src");
+        const std::vector<std::string> keys = keys_of(n);
+        PutAll(src, keys, [n](const std::string& k) { return std::string(k.size() + n, 'v'); });
+        int64_t src_bytes = 0;
+        for (const std::string& k : keys) src_bytes += static_cast<int64_t>(k.size()) + n;
+        estate.rows += static_cast<int64_t>(keys.size());
+        estate.bytes += src_bytes;
+        estate.groups.push_back("[\"" + account + "\",\"" + region + "\",\"" + src + "\",\"" +
+                                std::to_string(keys.size()) + "\",\"" +
+                                std::to_string(src_bytes) + "\"]");
+        std::vector<std::string> args = {"scan", "s3://" + src, "--dest",
+                                         "s3://" + collector_of.at(region) + "/" + account,
+                                         "--id", "inventory", "--format",
+                                         n % 2 ? "parquet" : "csv", "--fields",
+                                         "Size,LastModifiedDate,ETag,StorageClass",
+                                         "--endpoint-url", server_->endpoint()};
+        args.insert(args.end(), extra_scan_args.begin(), extra_scan_args.end());
+        RunResult scan = Stocktake(args);
+        EXPECT_EQ(scan.exit_code, 0) << scan.err;
+        EXPECT_EQ(scan.err.find("still pending"), std::string::npos) << scan.err;  // delivered
+      }
+    }
+  }
+  std::sort(estate.groups.begin(), estate.groups.end());
+  return estate;
+}
+
 std::string S3EndToEndTest::DownloadCentral(const std::string& bucket, const std::string& prefix,
                                            std::vector<std::string>* keys_out) {
   const std::string download = dir_.Sub("download-" + std::to_string(downloads_++));

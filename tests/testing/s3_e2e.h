@@ -2,13 +2,16 @@
 // stocktake binary against the real S3 server (S3TestServer): a direct
 // S3Store for set-up and read-back, fresh buckets per test, a private state
 // folder, the binary run with the server's credentials in its environment,
-// and comparisons of report rows with the boto3 oracle and with DuckDB.
+// comparisons of report rows with the boto3 oracle and with DuckDB, and the
+// register tests' estate of source buckets scanned into regional collectors.
 // Thread-compatible, like every gtest fixture.
 #pragma once
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -65,6 +68,27 @@ class S3EndToEndTest : public ::testing::Test {
   // (versions too when `versions`), field by field; rows in S3 key order.
   void ExpectRowsEqualOracle(const FetchedReport& report, const std::string& source_bucket,
                              bool versions);
+
+  // What ScanEstate put into the collectors, as the central store must hold it.
+  struct ScannedEstate {
+    int reports = 0;
+    int64_t rows = 0;
+    int64_t bytes = 0;
+    // DuckDB's rows of "SELECT account, region, bucket, count(*), sum(size)
+    // ... GROUP BY ALL ORDER BY ALL" over the central store, in that order.
+    std::vector<std::string> groups;
+  };
+  // The seed's estate: for every region, account and each of
+  // `buckets_per_account`, a new source bucket holding keys_of(n) (n counts
+  // the buckets from 0), each of key size + n bytes, scanned by `stocktake
+  // scan` (CSV and Parquet in turn) into its region's collector
+  // (collector_of: region -> bucket) under <account>/<bucket>/inventory/,
+  // with `extra_scan_args` appended. Test failures on any error.
+  ScannedEstate ScanEstate(const std::vector<std::string>& regions,
+                           const std::vector<std::string>& accounts, int buckets_per_account,
+                           const std::map<std::string, std::string>& collector_of,
+                           const std::function<std::vector<std::string>(int n)>& keys_of,
+                           const std::vector<std::string>& extra_scan_args = {});
 
   S3TestServer* server_ = nullptr;
   std::unique_ptr<store::S3Store> store_;
