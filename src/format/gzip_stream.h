@@ -44,7 +44,7 @@ class GzipCompressor {
 
   // The igzip level used for a zlib-style level 1..9: 1 -> 1, 2..5 -> 2,
   // 6..9 -> 3 (measured on report CSV: igzip 1 is smaller than zlib 1, igzip
-  // 3 within 2% of zlib 6).
+  // 3 within 2% of zlib 6; docs/report-format.md).
   static int IgzipLevel(int level);
 
  private:
