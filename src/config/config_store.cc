@@ -85,8 +85,7 @@ Status ConfigStore::Put(std::string_view store_id, std::string_view bucket,
                                               "inventory_configs WHERE store_id = ?1 AND "
                                               "bucket = ?2",
                                               what));
-    RETURN_IF_ERROR(select.BindText(1, store_id));
-    RETURN_IF_ERROR(select.BindText(2, bucket));
+    RETURN_IF_ERROR(select.Bind(store_id, bucket));
     ASSIGN_OR_RETURN(std::vector<ConfigSummary> existing,
                      select.ReadAll([](const SqliteStatement& row) {
                        return ConfigSummary{row.Text(0), row.OptionalText(1)};
@@ -100,13 +99,8 @@ Status ConfigStore::Put(std::string_view store_id, std::string_view bucket,
                          "config_id, profile, filter_prefix, config_xml, updated_at_ms) "
                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                          what));
-    RETURN_IF_ERROR(insert.BindText(1, store_id));
-    RETURN_IF_ERROR(insert.BindText(2, bucket));
-    RETURN_IF_ERROR(insert.BindText(3, config.id));
-    RETURN_IF_ERROR(insert.BindText(4, ProfileName(profile)));
-    RETURN_IF_ERROR(insert.BindOptionalText(5, config.filter_prefix));
-    RETURN_IF_ERROR(insert.BindText(6, xml));
-    RETURN_IF_ERROR(insert.BindInt64(7, clock_->NowMillis()));
+    RETURN_IF_ERROR(insert.Bind(store_id, bucket, config.id, ProfileName(profile),
+                                config.filter_prefix, xml, clock_->NowMillis()));
     return insert.Step().status();
   });
 }
@@ -121,9 +115,7 @@ Result<StoredConfig> ConfigStore::Get(std::string_view store_id, std::string_vie
                                                 " FROM inventory_configs WHERE store_id = ?1 "
                                                 "AND bucket = ?2 AND config_id = ?3",
                                             what));
-  RETURN_IF_ERROR(stmt.BindText(1, store_id));
-  RETURN_IF_ERROR(stmt.BindText(2, bucket));
-  RETURN_IF_ERROR(stmt.BindText(3, id));
+  RETURN_IF_ERROR(stmt.Bind(store_id, bucket, id));
   ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return NoSuchConfig(bucket, id);
   return ReadRow(stmt, path_);
@@ -145,9 +137,7 @@ Result<ConfigPage> ConfigStore::List(std::string_view store_id, std::string_view
                                                 "AND bucket = ?2 AND config_id > ?3 ORDER BY "
                                                 "config_id LIMIT ?4",
                                             what));
-  RETURN_IF_ERROR(stmt.BindText(1, store_id));
-  RETURN_IF_ERROR(stmt.BindText(2, bucket));
-  RETURN_IF_ERROR(stmt.BindText(3, after_id));
+  RETURN_IF_ERROR(stmt.Bind(store_id, bucket, after_id));
   // One extra row tells whether another page follows.
   RETURN_IF_ERROR(stmt.BindInt64(4, static_cast<int64_t>(page_size) + 1));
   ConfigPage page;
@@ -186,9 +176,7 @@ Status ConfigStore::Delete(std::string_view store_id, std::string_view bucket,
                                             "DELETE FROM inventory_configs WHERE store_id = ?1 "
                                             "AND bucket = ?2 AND config_id = ?3",
                                             what));
-  RETURN_IF_ERROR(stmt.BindText(1, store_id));
-  RETURN_IF_ERROR(stmt.BindText(2, bucket));
-  RETURN_IF_ERROR(stmt.BindText(3, id));
+  RETURN_IF_ERROR(stmt.Bind(store_id, bucket, id));
   RETURN_IF_ERROR(stmt.Step().status());
   if (sqlite3_changes(db_) == 0) return NoSuchConfig(bucket, id);
   return Status::OK();

@@ -78,12 +78,8 @@ Result<int64_t> RunStore::Begin(const RunRecord& run) {
                                             "trigger, slot_ms, started_at_ms, status) VALUES "
                                             "(?1, ?2, ?3, ?4, ?5, ?6, 'running')",
                                             what));
-  RETURN_IF_ERROR(stmt.BindText(1, run.store_id));
-  RETURN_IF_ERROR(stmt.BindText(2, run.bucket));
-  RETURN_IF_ERROR(stmt.BindText(3, run.config_id));
-  RETURN_IF_ERROR(stmt.BindText(4, RunTriggerName(run.trigger)));
-  RETURN_IF_ERROR(stmt.BindInt64(5, run.slot_ms));
-  RETURN_IF_ERROR(stmt.BindInt64(6, run.started_at_ms));
+  RETURN_IF_ERROR(stmt.Bind(run.store_id, run.bucket, run.config_id, RunTriggerName(run.trigger),
+                            run.slot_ms, run.started_at_ms));
   RETURN_IF_ERROR(stmt.Step().status());
   return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
 }
@@ -97,13 +93,8 @@ Status RunStore::Finish(const RunRecord& run) {
                                             "objects = ?4, bytes = ?5, error = ?6, "
                                             "report_location = ?7 WHERE run_id = ?1",
                                             what));
-  RETURN_IF_ERROR(stmt.BindInt64(1, run.run_id));
-  RETURN_IF_ERROR(stmt.BindInt64(2, run.ended_at_ms));
-  RETURN_IF_ERROR(stmt.BindText(3, RunStatusName(run.status)));
-  RETURN_IF_ERROR(stmt.BindInt64(4, run.objects));
-  RETURN_IF_ERROR(stmt.BindInt64(5, run.bytes));
-  RETURN_IF_ERROR(stmt.BindText(6, run.error));
-  RETURN_IF_ERROR(stmt.BindText(7, run.report_location));
+  RETURN_IF_ERROR(stmt.Bind(run.run_id, run.ended_at_ms, RunStatusName(run.status), run.objects,
+                            run.bytes, run.error, run.report_location));
   RETURN_IF_ERROR(stmt.Step().status());
   if (sqlite3_changes(db_) == 0) return NotFound(what + ": no such run");
   return Status::OK();
@@ -117,8 +108,7 @@ Result<int> RunStore::AbandonRunning(int64_t now_ms, std::string_view error) {
                                             "UPDATE runs SET ended_at_ms = ?1, status = 'failed', "
                                             "error = ?2 WHERE status = 'running'",
                                             what));
-  RETURN_IF_ERROR(stmt.BindInt64(1, now_ms));
-  RETURN_IF_ERROR(stmt.BindText(2, error));
+  RETURN_IF_ERROR(stmt.Bind(now_ms, error));
   RETURN_IF_ERROR(stmt.Step().status());
   return sqlite3_changes(db_);
 }
@@ -133,10 +123,7 @@ Result<std::vector<RunRecord>> RunStore::List(const RunQuery& query) const {
                            " FROM runs WHERE (?1 = '' OR store_id = ?1) AND (?2 = '' OR bucket = "
                            "?2) AND (?3 = '' OR config_id = ?3) ORDER BY run_id DESC LIMIT ?4",
                        what));
-  RETURN_IF_ERROR(stmt.BindText(1, query.store_id));
-  RETURN_IF_ERROR(stmt.BindText(2, query.bucket));
-  RETURN_IF_ERROR(stmt.BindText(3, query.config_id));
-  RETURN_IF_ERROR(stmt.BindInt64(4, query.limit));
+  RETURN_IF_ERROR(stmt.Bind(query.store_id, query.bucket, query.config_id, query.limit));
   return stmt.ReadAll([&](const SqliteStatement& row) { return ReadRow(row, path_); });
 }
 
@@ -152,9 +139,7 @@ Result<std::optional<int64_t>> RunStore::LastScheduledSlot(std::string_view stor
                                             "AND bucket = ?2 AND config_id = ?3 AND trigger = "
                                             "'schedule'",
                                             what));
-  RETURN_IF_ERROR(stmt.BindText(1, store_id));
-  RETURN_IF_ERROR(stmt.BindText(2, bucket));
-  RETURN_IF_ERROR(stmt.BindText(3, config_id));
+  RETURN_IF_ERROR(stmt.Bind(store_id, bucket, config_id));
   ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row || !stmt.OptionalText(0)) return std::optional<int64_t>();
   return std::optional<int64_t>(stmt.Int64(0));

@@ -40,6 +40,11 @@ class SqliteStatement {
   Status BindText(int index, std::string_view text);
   Status BindOptionalText(int index, const std::optional<std::string>& text);
   Status BindInt64(int index, int64_t value);
+  // Binds `values` to parameters 1, 2, ... in order: integers (and bool) as
+  // INTEGER, std::optional<std::string> as text or NULL, anything that
+  // converts to std::string_view as text. Stops at the first failure.
+  template <typename... Values>
+  Status Bind(const Values&... values);
 
   // Advances: true when a row is ready, false when done.
   Result<bool> Step();
@@ -58,6 +63,8 @@ class SqliteStatement {
   SqliteStatement(sqlite3* db, sqlite3_stmt* stmt, std::string what)
       : db_(db), stmt_(stmt), what_(std::move(what)) {}
   Status Check(int rc) const;
+  template <typename T>
+  Status BindOne(int index, const T& value);
 
   sqlite3* db_;
   sqlite3_stmt* stmt_;
@@ -92,6 +99,25 @@ auto SqliteStatement::ReadAll(Read&& read) {
       }
     }
   }();
+}
+
+template <typename T>
+Status SqliteStatement::BindOne(int index, const T& value) {
+  if constexpr (std::is_same_v<T, std::optional<std::string>>) {
+    return BindOptionalText(index, value);
+  } else if constexpr (std::is_integral_v<T>) {
+    return BindInt64(index, static_cast<int64_t>(value));
+  } else {
+    return BindText(index, std::string_view(value));
+  }
+}
+
+template <typename... Values>
+Status SqliteStatement::Bind(const Values&... values) {
+  Status status;
+  int index = 0;
+  ((status = status.ok() ? BindOne(++index, values) : status), ...);
+  return status;
 }
 
 }  // namespace stocktake::config

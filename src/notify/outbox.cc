@@ -106,11 +106,7 @@ Result<int> Outbox::Add(std::string_view event_id, std::string_view body, std::s
                                               "INSERT OR IGNORE INTO events (id, body, bucket, "
                                               "key, created_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
                                               what));
-    RETURN_IF_ERROR(event.BindText(1, event_id));
-    RETURN_IF_ERROR(event.BindText(2, body));
-    RETURN_IF_ERROR(event.BindText(3, bucket));
-    RETURN_IF_ERROR(event.BindText(4, key));
-    RETURN_IF_ERROR(event.BindInt64(5, created_ms));
+    RETURN_IF_ERROR(event.Bind(event_id, body, bucket, key, created_ms));
     RETURN_IF_ERROR(event.Step().status());
     for (const std::string& target : targets) {
       ASSIGN_OR_RETURN(SqliteStatement delivery,
@@ -118,9 +114,7 @@ Result<int> Outbox::Add(std::string_view event_id, std::string_view body, std::s
                                                 "INSERT OR IGNORE INTO deliveries (event_id, "
                                                 "target, state) VALUES (?1, ?2, ?3)",
                                                 what));
-      RETURN_IF_ERROR(delivery.BindText(1, event_id));
-      RETURN_IF_ERROR(delivery.BindText(2, target));
-      RETURN_IF_ERROR(delivery.BindText(3, kPending));
+      RETURN_IF_ERROR(delivery.Bind(event_id, target, kPending));
       RETURN_IF_ERROR(delivery.Step().status());
       added += sqlite3_changes(db_);
     }
@@ -144,9 +138,7 @@ Result<std::optional<Delivery>> Outbox::Claim(std::string_view target, int64_t n
                                      "d.next_attempt_ms <= ?3 AND d.lease_until_ms <= ?3 "
                                      "ORDER BY d.rowid LIMIT 1",
                                  what));
-    RETURN_IF_ERROR(select.BindText(1, target));
-    RETURN_IF_ERROR(select.BindText(2, kPending));
-    RETURN_IF_ERROR(select.BindInt64(3, now_ms));
+    RETURN_IF_ERROR(select.Bind(target, kPending, now_ms));
     ASSIGN_OR_RETURN(bool row, select.Step());
     if (!row) return Status::OK();
     Delivery d = ReadDelivery(select);
@@ -156,9 +148,7 @@ Result<std::optional<Delivery>> Outbox::Claim(std::string_view target, int64_t n
                                               "UPDATE deliveries SET lease_until_ms = ?1 WHERE "
                                               "event_id = ?2 AND target = ?3",
                                               what));
-    RETURN_IF_ERROR(lease.BindInt64(1, now_ms + lease_ms));
-    RETURN_IF_ERROR(lease.BindText(2, d.event_id));
-    RETURN_IF_ERROR(lease.BindText(3, target));
+    RETURN_IF_ERROR(lease.Bind(now_ms + lease_ms, d.event_id, target));
     RETURN_IF_ERROR(lease.Step().status());
     out = std::move(d);
     return Status::OK();
@@ -174,8 +164,7 @@ Status Outbox::Acknowledge(std::string_view event_id, std::string_view target) {
     ASSIGN_OR_RETURN(SqliteStatement del,
                      SqliteStatement::Prepare(
                          db_, "DELETE FROM deliveries WHERE event_id = ?1 AND target = ?2", what));
-    RETURN_IF_ERROR(del.BindText(1, event_id));
-    RETURN_IF_ERROR(del.BindText(2, target));
+    RETURN_IF_ERROR(del.Bind(event_id, target));
     RETURN_IF_ERROR(del.Step().status());
     ASSIGN_OR_RETURN(SqliteStatement orphan,
                      SqliteStatement::Prepare(db_,
@@ -192,12 +181,7 @@ Status Outbox::SetOutcome(std::string_view sql, std::string_view what, std::stri
                           int64_t next_attempt_ms, std::string_view error) {
   std::lock_guard<std::mutex> lock(mu_);
   ASSIGN_OR_RETURN(SqliteStatement stmt, SqliteStatement::Prepare(db_, sql, std::string(what)));
-  RETURN_IF_ERROR(stmt.BindInt64(1, attempts));
-  RETURN_IF_ERROR(stmt.BindInt64(2, first_attempt_ms));
-  RETURN_IF_ERROR(stmt.BindInt64(3, next_attempt_ms));
-  RETURN_IF_ERROR(stmt.BindText(4, error));
-  RETURN_IF_ERROR(stmt.BindText(5, event_id));
-  RETURN_IF_ERROR(stmt.BindText(6, target));
+  RETURN_IF_ERROR(stmt.Bind(attempts, first_attempt_ms, next_attempt_ms, error, event_id, target));
   return stmt.Step().status();
 }
 
@@ -241,8 +225,7 @@ Result<std::optional<int64_t>> Outbox::NextDue(std::string_view target) {
                                             "SELECT MIN(MAX(next_attempt_ms, lease_until_ms)) "
                                             "FROM deliveries WHERE target = ?1 AND state = ?2",
                                             what));
-  RETURN_IF_ERROR(stmt.BindText(1, target));
-  RETURN_IF_ERROR(stmt.BindText(2, kPending));
+  RETURN_IF_ERROR(stmt.Bind(target, kPending));
   ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row || !stmt.OptionalText(0)) return std::optional<int64_t>();
   return std::optional<int64_t>(stmt.Int64(0));

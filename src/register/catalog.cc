@@ -103,9 +103,7 @@ Result<ReportState> Catalog::LookupLocked(std::string_view collector,
                                                   " WHERE collector = ?1 AND manifest_key = ?2 "
                                                   "AND checksum = ?3",
                                               what));
-    RETURN_IF_ERROR(s.BindText(1, collector));
-    RETURN_IF_ERROR(s.BindText(2, manifest_key));
-    RETURN_IF_ERROR(s.BindText(3, checksum));
+    RETURN_IF_ERROR(s.Bind(collector, manifest_key, checksum));
     ASSIGN_OR_RETURN(bool row, s.Step());
     if (row) {
       return std::string_view(table) == "reports" ? ReportState::kRegistered
@@ -123,8 +121,7 @@ Result<KeyState> Catalog::LookupKey(std::string_view collector, std::string_view
                                             "SELECT checksum, size, last_modified_ms, etag FROM "
                                             "markers WHERE collector = ?1 AND manifest_key = ?2",
                                             what));
-  RETURN_IF_ERROR(s.BindText(1, collector));
-  RETURN_IF_ERROR(s.BindText(2, manifest_key));
+  RETURN_IF_ERROR(s.Bind(collector, manifest_key));
   ASSIGN_OR_RETURN(bool row, s.Step());
   KeyState key;
   if (!row) return key;
@@ -144,12 +141,8 @@ Status Catalog::PutMarkerLocked(std::string_view collector, std::string_view man
                                "INSERT OR REPLACE INTO markers (collector, manifest_key, checksum, "
                                "size, last_modified_ms, etag) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                                what));
-  RETURN_IF_ERROR(s.BindText(1, collector));
-  RETURN_IF_ERROR(s.BindText(2, manifest_key));
-  RETURN_IF_ERROR(s.BindText(3, checksum));
-  RETURN_IF_ERROR(s.BindInt64(4, stamp.size));
-  RETURN_IF_ERROR(s.BindInt64(5, stamp.last_modified_ms));
-  RETURN_IF_ERROR(s.BindText(6, stamp.etag));
+  RETURN_IF_ERROR(s.Bind(collector, manifest_key, checksum, stamp.size, stamp.last_modified_ms,
+                         stamp.etag));
   return s.Step().status();
 }
 
@@ -183,10 +176,7 @@ Result<CommitOutcome> Catalog::Commit(RegisteredReport report, const MarkerStamp
                                      " FROM reports WHERE dt = ?1 AND account = ?2 AND "
                                      "region = ?3 AND bucket = ?4 AND superseded_by = ''",
                                  what));
-    RETURN_IF_ERROR(select.BindText(1, report.dt));
-    RETURN_IF_ERROR(select.BindText(2, report.account));
-    RETURN_IF_ERROR(select.BindText(3, report.region));
-    RETURN_IF_ERROR(select.BindText(4, report.bucket));
+    RETURN_IF_ERROR(select.Bind(report.dt, report.account, report.region, report.bucket));
     ASSIGN_OR_RETURN(bool has_current, select.Step());
     outcome.current = true;
     if (has_current) {
@@ -198,10 +188,8 @@ Result<CommitOutcome> Catalog::Commit(RegisteredReport report, const MarkerStamp
                                                   "collector = ?1 AND manifest_key = ?2 AND "
                                                   "checksum = ?3",
                                                   what));
-        RETURN_IF_ERROR(update.BindText(1, current.collector));
-        RETURN_IF_ERROR(update.BindText(2, current.manifest_key));
-        RETURN_IF_ERROR(update.BindText(3, current.checksum));
-        RETURN_IF_ERROR(update.BindText(4, report.manifest_key));
+        RETURN_IF_ERROR(update.Bind(current.collector, current.manifest_key, current.checksum,
+                                    report.manifest_key));
         RETURN_IF_ERROR(update.Step().status());
         current.superseded_by = report.manifest_key;
         outcome.stale.push_back(std::move(current));
@@ -218,20 +206,10 @@ Result<CommitOutcome> Catalog::Commit(RegisteredReport report, const MarkerStamp
                                      ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
                                      "?12, ?13, ?14, 0)",
                                  what));
-    RETURN_IF_ERROR(insert.BindText(1, report.collector));
-    RETURN_IF_ERROR(insert.BindText(2, report.manifest_key));
-    RETURN_IF_ERROR(insert.BindText(3, report.checksum));
-    RETURN_IF_ERROR(insert.BindText(4, report.account));
-    RETURN_IF_ERROR(insert.BindText(5, report.region));
-    RETURN_IF_ERROR(insert.BindText(6, report.bucket));
-    RETURN_IF_ERROR(insert.BindText(7, report.dt));
-    RETURN_IF_ERROR(insert.BindText(8, report.config_id));
-    RETURN_IF_ERROR(insert.BindInt64(9, report.creation_ms));
-    RETURN_IF_ERROR(insert.BindInt64(10, report.rows));
-    RETURN_IF_ERROR(insert.BindInt64(11, report.bytes));
-    RETURN_IF_ERROR(insert.BindText(12, report.part_key));
-    RETURN_IF_ERROR(insert.BindInt64(13, report.registered_at_ms));
-    RETURN_IF_ERROR(insert.BindText(14, report.superseded_by));
+    RETURN_IF_ERROR(insert.Bind(report.collector, report.manifest_key, report.checksum,
+                                report.account, report.region, report.bucket, report.dt,
+                                report.config_id, report.creation_ms, report.rows, report.bytes,
+                                report.part_key, report.registered_at_ms, report.superseded_by));
     RETURN_IF_ERROR(insert.Step().status());
     // The key now holds a good report: an earlier refusal there is over.
     ASSIGN_OR_RETURN(SqliteStatement unquarantine,
@@ -239,8 +217,7 @@ Result<CommitOutcome> Catalog::Commit(RegisteredReport report, const MarkerStamp
                                               "DELETE FROM quarantine WHERE collector = ?1 AND "
                                               "manifest_key = ?2",
                                               what));
-    RETURN_IF_ERROR(unquarantine.BindText(1, report.collector));
-    RETURN_IF_ERROR(unquarantine.BindText(2, report.manifest_key));
+    RETURN_IF_ERROR(unquarantine.Bind(report.collector, report.manifest_key));
     RETURN_IF_ERROR(unquarantine.Step().status());
     return PutMarkerLocked(report.collector, report.manifest_key, report.checksum, marker, what);
   });
@@ -257,9 +234,7 @@ Status Catalog::MarkPartDeleted(const RegisteredReport& report) {
                                             "collector = ?1 AND manifest_key = ?2 AND "
                                             "checksum = ?3",
                                             what));
-  RETURN_IF_ERROR(s.BindText(1, report.collector));
-  RETURN_IF_ERROR(s.BindText(2, report.manifest_key));
-  RETURN_IF_ERROR(s.BindText(3, report.checksum));
+  RETURN_IF_ERROR(s.Bind(report.collector, report.manifest_key, report.checksum));
   return s.Step().status();
 }
 
@@ -296,11 +271,7 @@ Status Catalog::Quarantine(std::string_view collector, std::string_view manifest
                                               "manifest_key, checksum, reason, quarantined_at_ms) "
                                               "VALUES (?1, ?2, ?3, ?4, ?5)",
                                               what));
-    RETURN_IF_ERROR(s.BindText(1, collector));
-    RETURN_IF_ERROR(s.BindText(2, manifest_key));
-    RETURN_IF_ERROR(s.BindText(3, checksum));
-    RETURN_IF_ERROR(s.BindText(4, reason));
-    RETURN_IF_ERROR(s.BindInt64(5, clock_->NowMillis()));
+    RETURN_IF_ERROR(s.Bind(collector, manifest_key, checksum, reason, clock_->NowMillis()));
     RETURN_IF_ERROR(s.Step().status());
     return PutMarkerLocked(collector, manifest_key, checksum, marker, what);
   });
