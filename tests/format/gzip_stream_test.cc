@@ -21,7 +21,8 @@ std::string CsvText(size_t rows) {
   char line[160];
   for (size_t i = 0; i < rows; ++i) {
     int n = std::snprintf(line, sizeof(line),
-                          "\"bucket\",\"d%03zu/s-%03zu/obj-%07zu.dat\",\"%zu\",\"2026-11-28T09:41:%02zu.%03zuZ\"\n",
+                          "\"bucket\",\"d%03zu/s-%03zu/obj-%07zu.dat\",\"%zu\","
+                          "\"2026-11-28T09:41:%02zu.%03zuZ\"\n",
                           i / 10000, (i / 100) % 100, i, 64 + (i * 7919) % 2048, i % 60, i % 1000);
     text.append(line, static_cast<size_t>(n));
   }

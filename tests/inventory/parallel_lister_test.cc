@@ -33,6 +33,13 @@ class SyntheticListStore : public store::StoreWrapper {
   SyntheticListStore(std::shared_ptr<store::ObjectStore> target, int count)
       : StoreWrapper(std::move(target)), count_(count) {}
 
+  // Whether `page` holds the keys numbered *next, *next + 1, ... in order;
+  // advances *next past the page either way.
+  bool PageFollows(const std::vector<store::ObjectInfo>& page, int* next) const {
+    bool in_order = true;
+    for (const store::ObjectInfo& o : page) in_order = in_order && o.key == KeyOf((*next)++);
+    return in_order;
+  }
   std::string KeyOf(int i) const {
     char buf[32];
     std::snprintf(buf, sizeof(buf), "d%02d/obj-%07d", i / ((count_ + 99) / 100), i);
@@ -291,14 +298,15 @@ TEST_F(ParallelListerTest, PagesAndRangesHeldStayWithinTheirCapsWhateverTheKeyCo
       Status st = ParallelList(
           synthetic.get(), options,
           [&](std::vector<store::ObjectInfo>&& page) {
-            for (const store::ObjectInfo& o : page) in_order = in_order && o.key == synthetic->KeyOf(next_key++);
+            in_order = in_order && synthetic->PageFollows(page, &next_key);
             if (pages++ % 400 == 0) {
               // Stall until no call has started for 100 ms (at most 2 s).
               int seen = synthetic->calls();
               auto quiet_since = std::chrono::steady_clock::now();
               const auto give_up = quiet_since + std::chrono::seconds(2);
+              const auto quiet = std::chrono::milliseconds(100);
               while (std::chrono::steady_clock::now() < give_up &&
-                     std::chrono::steady_clock::now() - quiet_since < std::chrono::milliseconds(100)) {
+                     std::chrono::steady_clock::now() - quiet_since < quiet) {
                 std::this_thread::sleep_for(std::chrono::milliseconds(5));
                 if (synthetic->calls() != seen) {
                   seen = synthetic->calls();
@@ -340,7 +348,7 @@ TEST_F(ParallelListerTest, AnExplicitPageCapBoundsThePagesHeld) {
     Status st = ParallelList(
         synthetic.get(), options,
         [&](std::vector<store::ObjectInfo>&& page) {
-          for (const store::ObjectInfo& o : page) in_order = in_order && o.key == synthetic->KeyOf(next_key++);
+          in_order = in_order && synthetic->PageFollows(page, &next_key);
           std::this_thread::sleep_for(std::chrono::microseconds(200));  // a slow consumer
           return true;
         },
