@@ -45,6 +45,16 @@ bool ParseLine(std::string_view line, FileIdentity* id, std::string_view* md5) {
   return IsMd5Hex(line);
 }
 
+// Appends "v1 <dev> <ino> <size> <mtime_ns> <md5hex>\n" to `out`.
+void AppendLine(const FileIdentity& id, std::string_view md5_hex, std::string* out) {
+  char line[160];
+  int n = std::snprintf(line, sizeof(line),
+                        "v1 %" PRIu64 " %" PRIu64 " %" PRId64 " %" PRId64 " %.*s\n", id.dev,
+                        id.ino, id.size, id.mtime_ns, static_cast<int>(md5_hex.size()),
+                        md5_hex.data());
+  if (n > 0 && n < static_cast<int>(sizeof(line))) out->append(line, static_cast<size_t>(n));
+}
+
 }  // namespace
 
 FileIdentity IdentityOf(const struct stat& st) {
@@ -53,11 +63,9 @@ FileIdentity IdentityOf(const struct stat& st) {
                       static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
 }
 
-size_t EtagCache::IdHash::operator()(const FileIdentity& id) const {
+size_t EtagCache::InodeHash::operator()(const Inode& id) const {
   uint64_t h = id.ino * 0x9E3779B97F4A7C15ULL;
   h ^= id.dev + 0x632BE59BD9B4E019ULL + (h << 6) + (h >> 2);
-  h ^= static_cast<uint64_t>(id.size) + (h << 6) + (h >> 2);
-  h ^= static_cast<uint64_t>(id.mtime_ns) + (h << 6) + (h >> 2);
   return static_cast<size_t>(h);
 }
 
@@ -97,6 +105,7 @@ void EtagCache::LoadLocked() {
   if (::fstat(in.get(), &st) == 0) {
     map_.reserve(std::min(max_entries_, static_cast<size_t>(st.st_size) / kMinLineBytes));
   }
+  size_t lines = 0;
   std::string pending;  // a line split across reads
   char buf[1 << 16];
   // Bounded by the file size: every round reads at least one byte or ends.
@@ -111,23 +120,64 @@ void EtagCache::LoadLocked() {
       std::string_view md5;
       if (ParseLine(rest.substr(0, nl), &id, &md5)) InsertLocked(id, md5);
       rest.remove_prefix(nl + 1);
+      ++lines;
     }
     pending.erase(0, pending.size() - rest.size());
   }
-  // A final line without '\n' is a torn append: skipped.
+  // A final line without '\n' is a torn append: skipped (and dropped by a
+  // compaction).
+  if (lines + (pending.empty() ? 0 : 1) > 2 * map_.size() + kCompactSlackLines) CompactLocked();
+}
+
+void EtagCache::CompactLocked() {
+  if (!file_.valid()) return;
+  std::string text;
+  text.reserve(map_.size() * 80);
+  for (const auto& [inode, entry] : map_) {
+    AppendLine(FileIdentity{inode.dev, inode.ino, entry.size, entry.mtime_ns},
+               std::string_view(entry.md5_hex.data(), entry.md5_hex.size()), &text);
+  }
+  text += unwritten_;
+  std::string tmp = path_ + ".compact-" + std::to_string(::getpid());
+  UniqueFd out(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666));
+  if (!out.valid()) return;
+  size_t done = 0;
+  while (done < text.size()) {  // bounded: each round writes >= 1 byte or stops
+    ssize_t n = ::write(out.get(), text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  if (done != text.size() || ::rename(tmp.c_str(), path_.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    return;
+  }
+  int fd = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  if (fd < 0) return;  // keeps appending to the old (unlinked) file: harmless
+  file_ = UniqueFd(fd);
+  unwritten_.clear();
 }
 
 std::optional<std::string> EtagCache::Lookup(const FileIdentity& id) {
   std::lock_guard<std::mutex> lock(mu_);
   LoadLocked();
-  auto it = map_.find(id);
-  if (it == map_.end()) return std::nullopt;
-  return std::string(it->second.data(), it->second.size());
+  auto it = map_.find(Inode{id.dev, id.ino});
+  if (it == map_.end() || it->second.size != id.size || it->second.mtime_ns != id.mtime_ns) {
+    return std::nullopt;
+  }
+  return std::string(it->second.md5_hex.data(), it->second.md5_hex.size());
 }
 
 void EtagCache::InsertLocked(const FileIdentity& id, std::string_view md5_hex) {
-  if (map_.size() >= max_entries_) map_.clear();
-  std::memcpy(map_[id].data(), md5_hex.data(), sizeof(Md5Hex));
+  Inode inode{id.dev, id.ino};
+  auto it = map_.find(inode);
+  if (it == map_.end()) {
+    if (map_.size() >= max_entries_) map_.clear();
+    it = map_.emplace(inode, Entry{}).first;
+  }
+  it->second.size = id.size;
+  it->second.mtime_ns = id.mtime_ns;
+  std::memcpy(it->second.md5_hex.data(), md5_hex.data(), it->second.md5_hex.size());
 }
 
 void EtagCache::Insert(const FileIdentity& id, const std::string& md5_hex) {
@@ -136,11 +186,7 @@ void EtagCache::Insert(const FileIdentity& id, const std::string& md5_hex) {
   LoadLocked();
   InsertLocked(id, md5_hex);
   if (!file_.valid()) return;
-  char line[160];
-  int n = std::snprintf(line, sizeof(line), "v1 %" PRIu64 " %" PRIu64 " %" PRId64 " %" PRId64 " %s\n",
-                        id.dev, id.ino, id.size, id.mtime_ns, md5_hex.c_str());
-  if (n <= 0 || n >= static_cast<int>(sizeof(line))) return;
-  unwritten_.append(line, static_cast<size_t>(n));
+  AppendLine(id, md5_hex, &unwritten_);
   constexpr size_t kWriteBytes = 64 * 1024;
   if (unwritten_.size() >= kWriteBytes) WriteLocked();
 }
