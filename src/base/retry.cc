@@ -27,7 +27,8 @@ int64_t RetryPolicy::BackoffMillis(int attempt) const {
 Status RetryPolicy::Run(const std::function<Status()>& fn) const {
   int64_t waited = 0;
   Status last;
-  for (int attempt = 1;; ++attempt) {
+  int attempt = 1;
+  for (;; ++attempt) {
     last = fn();
     if (last.ok() || !IsRetryable(last)) return last;
     if (attempt >= options_.max_attempts) break;
@@ -36,8 +37,9 @@ Status RetryPolicy::Run(const std::function<Status()>& fn) const {
     sleeper_(wait);
     waited += wait;
   }
-  return Status(last.code(),
-                last.message() + " (gave up after retries, " + std::to_string(waited) + " ms)");
+  if (attempt == 1) return last;  // a budget of one try: nothing was retried
+  return Status(last.code(), last.message() + " (gave up after " + std::to_string(attempt) +
+                                 " attempts, " + std::to_string(waited) + " ms of backoff)");
 }
 
 }  // namespace stocktake

@@ -1,6 +1,9 @@
 #include "cli/store_options.h"
 
 #include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <string_view>
 
 #include <CLI/CLI.hpp>
 
@@ -15,6 +18,57 @@ namespace stocktake::cli {
 namespace {
 
 namespace fs = std::filesystem;
+
+constexpr int kMaxAttempts = 20;
+constexpr int kMaxTimeoutSeconds = 3600;
+constexpr int kNotGiven = -1;  // StoreFlags' "not given" for the three flags
+
+// The retry budget --max-attempts (or $AWS_MAX_ATTEMPTS) asks for.
+Result<RetryOptions> RetryOptionsFor(const StoreFlags& flags) {
+  RetryOptions retry;
+  int attempts = flags.max_attempts;
+  if (attempts == kNotGiven) {
+    const char* env = std::getenv("AWS_MAX_ATTEMPTS");
+    if (env == nullptr || *env == '\0') return retry;
+    std::string_view text(env);
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), attempts);
+    if (ec != std::errc() || end != text.data() + text.size() || attempts < 1 ||
+        attempts > kMaxAttempts) {
+      return InvalidArgument("AWS_MAX_ATTEMPTS must be a whole number from 1 to " +
+                             std::to_string(kMaxAttempts) + ", not '" + std::string(text) + "'");
+    }
+  }
+  if (attempts < 1 || attempts > kMaxAttempts) {
+    return InvalidArgument("--max-attempts must be between 1 and " + std::to_string(kMaxAttempts) +
+                           ", not " + std::to_string(attempts));
+  }
+  retry.max_attempts = attempts;
+  return retry;
+}
+
+// Seconds given on the command line as milliseconds, checked.
+Result<int64_t> TimeoutMillis(int seconds, std::string_view flag, bool zero_means_forever) {
+  const int least = zero_means_forever ? 0 : 1;
+  if (seconds < least || seconds > kMaxTimeoutSeconds) {
+    return InvalidArgument(std::string(flag) + " must be between " + std::to_string(least) +
+                           " and " + std::to_string(kMaxTimeoutSeconds) + " seconds, not " +
+                           std::to_string(seconds));
+  }
+  return int64_t{seconds} * 1000;
+}
+
+// The flags' values, checked whatever the store (an S3 store also checks
+// $AWS_MAX_ATTEMPTS when it is used).
+Status CheckNetworkFlags(const StoreFlags& flags) {
+  if (flags.connect_timeout_s != kNotGiven) {
+    RETURN_IF_ERROR(TimeoutMillis(flags.connect_timeout_s, "--connect-timeout", false).status());
+  }
+  if (flags.read_timeout_s != kNotGiven) {
+    RETURN_IF_ERROR(TimeoutMillis(flags.read_timeout_s, "--read-timeout", true).status());
+  }
+  if (flags.max_attempts != kNotGiven) RETURN_IF_ERROR(RetryOptionsFor(flags).status());
+  return Status::OK();
+}
 
 Result<OpenedStore> OpenS3(const StoreFlags& flags) {
   if (flags.endpoint_url.rfind("http://", 0) != 0 && flags.endpoint_url.rfind("https://", 0) != 0) {
@@ -31,11 +85,21 @@ Result<OpenedStore> OpenS3(const StoreFlags& flags) {
   options.credentials = creds.credentials;
   if (!creds.region.empty()) options.region = creds.region;
   if (flags.max_connections > 0) options.http.max_connections = flags.max_connections;
+  if (flags.connect_timeout_s != kNotGiven) {
+    ASSIGN_OR_RETURN(options.http.connect_timeout_ms,
+                     TimeoutMillis(flags.connect_timeout_s, "--connect-timeout", false));
+  }
+  if (flags.read_timeout_s != kNotGiven) {
+    ASSIGN_OR_RETURN(options.http.idle_timeout_ms,
+                     TimeoutMillis(flags.read_timeout_s, "--read-timeout", true));
+  }
+  ASSIGN_OR_RETURN(RetryOptions retry, RetryOptionsFor(flags));
+  options.part_retry.max_attempts = retry.max_attempts;
   ASSIGN_OR_RETURN(std::unique_ptr<store::S3Store> s3, store::S3Store::Open(options));
   OpenedStore opened;
   opened.id = "s3:" + flags.endpoint_url;
   auto retrying = std::make_unique<store::RetryingStore>(
-      std::shared_ptr<store::ObjectStore>(std::move(s3)), RetryPolicy());
+      std::shared_ptr<store::ObjectStore>(std::move(s3)), RetryPolicy(retry));
   opened.retrying = retrying.get();
   opened.store = std::move(retrying);
   return opened;
@@ -76,9 +140,17 @@ void AddStoreFlags(CLI::App* app, StoreFlags* flags) {
   app->add_option("--endpoint-url", flags->endpoint_url, "S3-compatible endpoint URL");
   app->add_option("--region", flags->region, "S3 region (default from AWS config, else us-east-1)");
   app->add_option("--profile", flags->profile, "AWS profile for credentials");
+  app->add_option("--connect-timeout", flags->connect_timeout_s,
+                  "seconds to wait for a connection to an S3 endpoint (default 10)");
+  app->add_option("--read-timeout", flags->read_timeout_s,
+                  "seconds an S3 request may go without receiving a byte before it is retried "
+                  "(default 60, 0 = no limit)");
+  app->add_option("--max-attempts", flags->max_attempts,
+                  "tries per S3 request, the first included (default $AWS_MAX_ATTEMPTS, else 6)");
 }
 
 Result<OpenedStore> OpenStore(const StoreFlags& flags) {
+  RETURN_IF_ERROR(CheckNetworkFlags(flags));
   if (!flags.local_root.empty() && !flags.endpoint_url.empty()) {
     return InvalidArgument("give either --local ROOT or --endpoint-url URL, not both");
   }
@@ -130,6 +202,7 @@ Result<Location> ParseLocation(const std::string& text, const std::string& local
 }
 
 Result<OpenedStore> OpenLocationStore(const Location& location, const StoreFlags& flags) {
+  RETURN_IF_ERROR(CheckNetworkFlags(flags));
   if (!location.is_s3) return OpenLocal(location.root, flags.etag_cache_dir, flags.region,
                                              flags.local_list_threads);
   if (flags.endpoint_url.empty()) {

@@ -4,6 +4,9 @@
 //                                     (R is what GetBucketLocation reports)
 //   --endpoint-url URL [--region R]   an S3-compatible endpoint, with the usual
 //   [--profile P]                     AWS credentials (env, ~/.aws files)
+//   [--connect-timeout S] [--read-timeout S] [--max-attempts N]
+//                                     how long to wait for a server and how
+//                                     often to try a request (S3 stores)
 // and locations given as arguments: `s3://bucket[/prefix]` (on the S3 store)
 // or a local path `/root/bucket[/sub]` (root = the parent of the bucket).
 #pragma once
@@ -29,6 +32,12 @@ struct StoreFlags {
   std::string region;
   std::string profile;
   bool path_style = true;
+  // --connect-timeout / --read-timeout in whole seconds (-1 = the HTTP
+  // client's defaults, 10 and 60; a read timeout of 0 waits forever) and
+  // --max-attempts (-1 = $AWS_MAX_ATTEMPTS, else 6; 1 = no retries).
+  int connect_timeout_s = -1;
+  int read_timeout_s = -1;
+  int max_attempts = -1;
   // Keys for an S3 store given in a daemon configuration; unset = the AWS
   // environment and profile files. Set by commands, not a flag.
   std::optional<store::Credentials> credentials;
@@ -43,7 +52,8 @@ struct StoreFlags {
   int local_list_threads = 0;
 };
 
-// Adds --local, --endpoint-url, --region, --profile to a subcommand.
+// Adds --local, --endpoint-url, --region, --profile, --connect-timeout,
+// --read-timeout and --max-attempts to a subcommand.
 void AddStoreFlags(CLI::App* app, StoreFlags* flags);
 
 struct OpenedStore {

@@ -1,7 +1,11 @@
 // Every bad input of the CLI: one clear line on stderr naming what and
 // where, the exit code from exit_codes.h, nothing on stdout, and nothing
 // written to the estate (sources and destinations) or the config database.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cctype>
 #include <chrono>
@@ -70,8 +74,9 @@ class CliErrorsTest : public ::testing::Test {
   std::string Est(const std::string& rel) const { return tmp_.Sub("est/" + rel); }
   std::string In(const std::string& rel) const { return tmp_.Sub("in/" + rel); }
   std::string State() const { return tmp_.Sub("state"); }
-  testing::RunResult Run(const std::vector<std::string>& args, const std::string& stdin_data = "") {
-    return Stocktake(State(), args, stdin_data);
+  testing::RunResult Run(const std::vector<std::string>& args, const std::string& stdin_data = "",
+                         const std::vector<std::pair<std::string, std::string>>& env = {}) {
+    return Stocktake(State(), args, stdin_data, env);
   }
 
  protected:
@@ -225,6 +230,23 @@ std::vector<ErrorCase> Cases() {
         "{IN}/good.xml"},
        kUnavailable,
        {"inventory put", "127.0.0.1:1"}},
+      {"max attempts zero",
+       with(scan, {"--max-attempts", "0"}),
+       kExitUsage,
+       {"--max-attempts must be between 1 and 20, not 0"}},
+      {"negative read timeout",
+       with(scan, {"--read-timeout=-5"}),
+       kExitUsage,
+       {"--read-timeout must be between 0 and 3600 seconds, not -5"}},
+      {"zero connect timeout",
+       {"scan", "s3://bkt", "--dest", "{EST}/dst", "--endpoint-url", "http://127.0.0.1:1",
+        "--connect-timeout", "0"},
+       kExitUsage,
+       {"--connect-timeout must be between 1 and 3600 seconds, not 0"}},
+      {"non-numeric max attempts",
+       with(scan, {"--max-attempts", "many"}),
+       kExitUsage,
+       {"--max-attempts", "many"}},
       {"nonexistent scan source",
        {"scan", "{EST}/nosuch", "--dest", "{EST}/dst"},
        kNotFound,
@@ -397,6 +419,66 @@ INSTANTIATE_TEST_SUITE_P(AllBadInputs, CliErrorsTableTest, ::testing::ValuesIn(C
                            }
                            return name;
                          });
+
+// An endpoint that takes connections (the kernel's listen backlog does)
+// and never answers a byte.
+class SilentEndpoint {
+ public:
+  SilentEndpoint() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof(addr);
+    EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), len), 0);
+    EXPECT_EQ(::listen(fd_, 256), 0);
+    EXPECT_EQ(::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+    url_ = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  }
+  ~SilentEndpoint() { ::close(fd_); }
+  const std::string& url() const { return url_; }
+
+ private:
+  int fd_ = -1;
+  std::string url_;
+};
+
+// A server that hangs costs what --read-timeout and --max-attempts (or
+// AWS_MAX_ATTEMPTS) allow, not the defaults' 6 tries of 60 s each.
+TEST_F(CliErrorsTest, SilentEndpointIsGivenUpAsTheFlagsSay) {
+  SilentEndpoint endpoint;
+  const auto estate_before = Snapshot(tmp_.Sub("est"));
+  struct Variant {
+    std::vector<std::string> flags;
+    std::vector<std::pair<std::string, std::string>> env;
+  };
+  for (const Variant& v : {Variant{{"--read-timeout", "1", "--max-attempts", "2"}, {}},
+                           Variant{{"--read-timeout", "1"}, {{"AWS_MAX_ATTEMPTS", "1"}}}}) {
+    std::vector<std::string> args = {"scan", "s3://bkt", "--dest", Est("dst"), "--endpoint-url",
+                                     endpoint.url()};
+    args.insert(args.end(), v.flags.begin(), v.flags.end());
+    const auto t0 = std::chrono::steady_clock::now();
+    testing::RunResult r = Run(args, "", v.env);
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    EXPECT_FALSE(r.timed_out);
+    EXPECT_EQ(r.exit_code, kUnavailable) << r.err;
+    EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << "not one line: " << r.err;
+    EXPECT_NE(r.err.find("timed out talking to " + endpoint.url()), std::string::npos) << r.err;
+    if (v.env.empty()) {
+      EXPECT_NE(r.err.find("gave up after 2 attempts"), std::string::npos) << r.err;
+    }
+    EXPECT_LT(secs, 30.0) << r.err;
+  }
+  EXPECT_EQ(Snapshot(tmp_.Sub("est")), estate_before);
+  testing::RunResult bad = Run({"scan", "s3://bkt", "--dest", Est("dst"), "--endpoint-url",
+                                endpoint.url()},
+                               "", {{"AWS_MAX_ATTEMPTS", "lots"}});
+  EXPECT_EQ(bad.exit_code, kExitUsage) << bad.err;
+  EXPECT_NE(bad.err.find("AWS_MAX_ATTEMPTS must be a whole number from 1 to 20, not 'lots'"),
+            std::string::npos)
+      << bad.err;
+}
 
 }  // namespace
 }  // namespace stocktake::cli_test

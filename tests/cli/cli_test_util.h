@@ -30,10 +30,11 @@ namespace stocktake::cli_test {
 namespace fs = std::filesystem;
 
 // Runs the binary with `--state state_dir -q` before `args` (no --state
-// when `args` has its own).
-inline testing::RunResult Stocktake(const std::string& state_dir,
-                                    const std::vector<std::string>& args,
-                                    const std::string& stdin_data = "") {
+// when `args` has its own), with test credentials and `extra_env`.
+inline testing::RunResult Stocktake(
+    const std::string& state_dir, const std::vector<std::string>& args,
+    const std::string& stdin_data = "",
+    const std::vector<std::pair<std::string, std::string>>& extra_env = {}) {
   std::vector<std::string> full = {"-q"};
   if (std::find(args.begin(), args.end(), "--state") == args.end()) {
     full = {"--state", state_dir, "-q"};
@@ -47,6 +48,7 @@ inline testing::RunResult Stocktake(const std::string& state_dir,
                  {"AWS_SECRET_ACCESS_KEY", "test"},
                  {"AWS_CONFIG_FILE", "/nonexistent"},
                  {"AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"}};
+  options.env.insert(options.env.end(), extra_env.begin(), extra_env.end());
   return testing::RunProgram(
       [&] {
         std::vector<std::string> argv = {STOCKTAKE_BINARY};
