@@ -9,6 +9,7 @@
 #include <charconv>
 #include <cinttypes>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string_view>
 
@@ -138,8 +139,10 @@ void EtagCache::CompactLocked() {
                std::string_view(entry.md5_hex.data(), entry.md5_hex.size()), &text);
   }
   text += unwritten_;
-  std::string tmp = path_ + ".compact-" + std::to_string(::getpid());
-  UniqueFd out(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666));
+  // A name no other compaction (another process, or another cache on the
+  // same file in this one) can be writing.
+  std::string tmp = path_ + ".compact-XXXXXX";
+  UniqueFd out(::mkostemp(tmp.data(), O_CLOEXEC));
   if (!out.valid()) return;
   size_t done = 0;
   while (done < text.size()) {  // bounded: each round writes >= 1 byte or stops
