@@ -154,6 +154,7 @@ Status RegisterService::Start(reg::LogFn log) {
   // Reconciliation runs on its own thread so that a stop is seen at once;
   // it stops after the report in hand.
   reconcile_thread_ = std::thread([this] { ReconcileLoop(); });
+  delivery_thread_ = std::thread([this] { DeliveryLoop(); });
   return Status::OK();
 }
 
@@ -180,7 +181,9 @@ void RegisterService::Stop() {
     stop_ = true;
   }
   wake_.notify_all();
+  delivered_cv_.notify_all();
   if (reconcile_thread_.joinable()) reconcile_thread_.join();
+  if (delivery_thread_.joinable()) delivery_thread_.join();
   if (pump_thread_.joinable()) pump_thread_.join();
   if (http_ != nullptr && serve_thread_.joinable()) {
     http_->Stop();
@@ -189,6 +192,43 @@ void RegisterService::Stop() {
 }
 
 void RegisterService::OnReportDelivered(const schedule::ReportDelivered& report) {
+  {
+    std::lock_guard<std::mutex> lock(wake_mu_);
+    if (!stop_ && delivered_.size() < kMaxQueuedDeliveries) {
+      delivered_.push_back(report);
+      delivered_cv_.notify_one();
+      return;
+    }
+  }
+  if (log_) {
+    log_("delivered report s3://" + report.bucket + "/" + report.object_key + ": " +
+         (stop_ ? "stopping" : "delivery queue full") + " (the next reconciliation registers it)");
+  }
+}
+
+size_t RegisterService::QueuedDeliveries() {
+  std::lock_guard<std::mutex> lock(wake_mu_);
+  return delivered_.size();
+}
+
+void RegisterService::DeliveryLoop() {
+  std::unique_lock<std::mutex> lock(wake_mu_);
+  for (;;) {
+    delivered_cv_.wait(lock, [this] { return stop_.load() || !delivered_.empty(); });
+    if (stop_) break;
+    schedule::ReportDelivered report = std::move(delivered_.front());
+    delivered_.pop_front();
+    lock.unlock();
+    Ingest(report);
+    lock.lock();
+  }
+  if (!delivered_.empty() && log_) {
+    log_(std::to_string(delivered_.size()) +
+         " delivered reports left to the next reconciliation at stop");
+  }
+}
+
+void RegisterService::Ingest(const schedule::ReportDelivered& report) {
   reg::ObjectEvent event;
   event.event_name = "ObjectCreated:Put";
   event.region = report.region;

@@ -5,7 +5,9 @@
 //    consumer; ack after commit);
 //  - with a listen address, the HTTP webhook (register only);
 //  - OnReportDelivered, the daemon's report hook: a report the daemon itself
-//    delivered is handed straight to the Consolidator.
+//    delivered is queued for the service's own delivery thread, which hands
+//    it to the Consolidator, so a big ingest never holds up the scheduler
+//    worker that announced it.
 // Open() owns the stores, the catalog, the Ingester and the Consolidator;
 // Start() starts the threads, Stop() (also the destructor) stops and joins
 // them. Start/Stop from one thread; OnReportDelivered from any.
@@ -13,6 +15,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -77,13 +80,21 @@ class RegisterService {
   // Stops the threads after the report in hand; idempotent.
   void Stop();
 
-  // Ingests a report the daemon delivered (schedule/report_delivered.h).
-  // A failure is logged; the next reconciliation retries it.
+  // Queues a report the daemon delivered (schedule/report_delivered.h) for
+  // the delivery thread and returns at once. A failure to ingest it is
+  // logged, and so is a full queue (kMaxQueuedDeliveries) or a report still
+  // queued at Stop(); in every case the report stays in its collector and
+  // the next reconciliation registers it.
   void OnReportDelivered(const schedule::ReportDelivered& report);
+  static constexpr size_t kMaxQueuedDeliveries = 10000;
+  // Reports queued and not yet taken by the delivery thread.
+  size_t QueuedDeliveries();
 
  private:
   RegisterService() = default;
   void ReconcileLoop();
+  void DeliveryLoop();
+  void Ingest(const schedule::ReportDelivered& report);
 
   RegisterSettings settings_;
   std::vector<OpenedStore> stores_;
@@ -103,7 +114,9 @@ class RegisterService {
   std::atomic<bool> stop_{false};
   std::mutex wake_mu_;
   std::condition_variable wake_;
-  std::thread reconcile_thread_, pump_thread_, serve_thread_;
+  std::deque<schedule::ReportDelivered> delivered_;  // guarded by wake_mu_
+  std::condition_variable delivered_cv_;
+  std::thread reconcile_thread_, pump_thread_, serve_thread_, delivery_thread_;
 };
 
 }  // namespace stocktake::cli
