@@ -69,16 +69,35 @@ server_ticks() {
   echo $t
 }
 HZ=$(getconf CLK_TCK)
+CORES=$(nproc)
+# Requests RGW has served so far (its perf counter rgw.req).
+rgw_requests() {
+  local asok
+  asok=$(ls "${CEPH_PIDS%/pids}"/run/client.rgw.*.asok 2>/dev/null | head -1)
+  [[ -n $asok ]] || { echo 0; return; }
+  ceph --admin-daemon "$asok" perf dump 2>/dev/null |
+    /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["rgw"]["req"])' 2>/dev/null || echo 0
+}
+# Non-idle CPU ticks of the whole machine (every core), from /proc/stat.
+machine_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8; exit}' /proc/stat; }
 
-# measure CMD...: best-of-RUNS wall; prints "wall cpu rss server_cpu".
+# measure CMD...: best-of-RUNS wall; prints "wall cpu rss server_cpu
+# requests busy": RGW requests served and the share of the machine's cores
+# busy (anything, not just this command) during the command.
 measure() {
   local best="" line
   for _ in $(seq "$RUNS"); do
+    local r0; r0=$(rgw_requests)
     local s0; s0=$(server_ticks)
+    local m0; m0=$(machine_ticks)
     /usr/bin/time -f '%e %U %S %M' -o "$WORK/time.txt" "$@" >/dev/null 2>"$WORK/err.txt" ||
       { echo "p2: failed: $*" >&2; cat "$WORK/err.txt" >&2; exit 1; }
+    local m1; m1=$(machine_ticks)
     local s1; s1=$(server_ticks)
-    line=$(awk -v s=$((s1 - s0)) -v hz="$HZ" '{printf "%.2f %.2f %.0f %.2f", $1, $2 + $3, $4 / 1024, s / hz}' "$WORK/time.txt")
+    local r1; r1=$(rgw_requests)
+    line=$(awk -v s=$((s1 - s0)) -v hz="$HZ" -v q=$((r1 - r0)) -v m=$((m1 - m0)) -v n="$CORES" \
+      '{printf "%.2f %.2f %.0f %.2f %d %.0f", $1, $2 + $3, $4 / 1024, s / hz, q, 100 * m / hz / ($1 * n)}' \
+      "$WORK/time.txt")
     if [[ -z $best || $(echo "${line%% *} < ${best%% *}" | bc) == 1 ]]; then best=$line; fi
   done
   echo "$best"
@@ -89,6 +108,7 @@ SCAN=("$STOCKTAKE" --state "$WORK/state" -q scan "s3://$BUCKET" --dest s3://benc
       --endpoint-url "$S3_ENDPOINT" --fields "$FIELDS")
 ST1=$(measure "${SCAN[@]}" --list-concurrency 1)
 ST=$(measure "${SCAN[@]}")
+ST64=$(measure "${SCAN[@]}" --list-concurrency 64)
 STP=$(measure "${SCAN[@]}" --format parquet)
 STV=$(measure "${SCAN[@]}" --versions all)
 # rclone reads AWS_CA_BUNDLE and then refuses its own transport: unset it.
@@ -107,17 +127,21 @@ echo "\`stocktake scan s3://$BUCKET --dest s3://bench-dst/r --endpoint-url URL -
 echo "plus the flags shown; the bucket is unversioned, so a versions listing returns each object"
 echo "once as its \`null\` version."
 echo
-echo "| command | wall (s) | its wall / stocktake's | client CPU (s) | peak RSS (MB) | server CPU (s) |"
-echo "|---|---|---|---|---|---|"
+echo "| command | wall (s) | its wall / stocktake's | client CPU (s) | peak RSS (MB) | server CPU (s) | RGW requests | CPU floor (s) | cores busy |"
+echo "|---|---|---|---|---|---|---|---|---|"
 # row LABEL RESULT REFERENCE: a table row, the ratio against REFERENCE's wall.
+# CPU floor: (client + server CPU) / cores, the wall time if all that work
+# were spread perfectly over the machine's cores.
 row() {
   local label=$1 r=$2 ref=$3
-  read -r w c m s <<<"$r"
-  awk -v l="$label" -v w="$w" -v c="$c" -v m="$m" -v s="$s" -v sw="${ref%% *}" \
-    'BEGIN {printf "| %s | %.2f | %.2fx | %.2f | %s | %.2f |\n", l, w, w / sw, c, m, s}'
+  read -r w c m s q b <<<"$r"
+  awk -v l="$label" -v w="$w" -v c="$c" -v m="$m" -v s="$s" -v q="$q" -v b="$b" -v n="$CORES" \
+      -v sw="${ref%% *}" \
+    'BEGIN {printf "| %s | %.2f | %.2fx | %.2f | %s | %.2f | %d | %.2f | %d%% |\n", l, w, w / sw, c, m, s, q, (c + s) / n, b}'
 }
 row "stocktake \`--list-concurrency 1\` (CSV.gz)" "$ST1" "$ST"
 row "**stocktake, default concurrency (CSV.gz)**" "$ST" "$ST"
+row "stocktake \`--list-concurrency 64\`" "$ST64" "$ST"
 row "stocktake \`--format parquet\`" "$STP" "$ST"
 row "\`rclone lsjson -R --fast-list --use-server-modtime\` (lists, then HEADs each object)" "$RC" "$ST"
 row "same with \`--no-mimetype\` (listing only)" "$RCL" "$ST"
@@ -129,6 +153,10 @@ row "boto3 \`list_object_versions\` paginator" "$BOTOV" "$STV"
 echo
 echo "Ratios: the command's wall time / stocktake's (current objects: the default-concurrency"
 echo "CSV.gz row; versions: the \`--versions all\` row). Goals (issue 5): >= 3x rclone, >= 8x the AWS CLI."
+echo "RGW requests: RGW's request counter (\`rgw.req\`) over the command: listing calls, plus for"
+echo "stocktake the report's writes and checks. CPU floor: (client + server CPU) / $CORES cores, the"
+echo "wall time if all that work were spread perfectly over the machine. Cores busy: the share of"
+echo "all cores busy (with anything) during the command."
 
 # verdict FIGURE PEER_RESULT REF_RESULT GOAL
 verdict() {
