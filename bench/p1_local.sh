@@ -95,7 +95,9 @@ row() {
   w=$(median "$2" 1); u=$(median "$2" 2); s=$(median "$2" 3)
   c=$(echo "$u + $s" | bc); fw=$(median find 1)
   fc=$(echo "$(median find 2) + $(median find 3)" | bc)
-  echo "| $1 | $w | $(echo "scale=2; $w / $fw" | bc) | $u | $s | $(echo "scale=2; $c / $fc" | bc) |"
+  # The label goes through the environment: awk -v would eat its backslashes.
+  LABEL=$1 awk -v w="$w" -v fw="$fw" -v u="$u" -v s="$s" -v c="$c" -v fc="$fc" \
+    'BEGIN {printf "| %s | %s | %.2f | %s | %s | %.2f |\n", ENVIRON["LABEL"], w, w / fw, u, s, c / fc}'
 }
 
 cat <<MD
