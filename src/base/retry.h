@@ -11,6 +11,9 @@
 
 namespace stocktake {
 
+// The most tries a caller may configure (--max-attempts, AWS_MAX_ATTEMPTS).
+inline constexpr int kMaxRetryAttempts = 20;
+
 struct RetryOptions {
   int max_attempts = 6;           // total tries, including the first
   int64_t base_delay_ms = 50;     // first backoff ceiling

@@ -146,6 +146,9 @@ Result<server::DaemonConfig> BuildConfig(const ServeFlags& flags) {
   if (flags.Given("--jitter-seconds")) config.jitter_seconds = s.jitter_seconds;
   if (flags.Given("--list-concurrency")) config.list_concurrency = s.list_concurrency;
   if (flags.Given("--connections")) config.connections = s.connections;
+  if (flags.Given("--connect-timeout")) config.connect_timeout = s.connect_timeout;
+  if (flags.Given("--read-timeout")) config.read_timeout = s.read_timeout;
+  if (flags.Given("--max-attempts")) config.max_attempts = s.max_attempts;
   if (flags.no_scheduler) config.scheduler = false;
   if (flags.Given("--schedule-time")) {
     std::optional<int> minutes = server::ParseTimeOfDay(flags.schedule_time);
@@ -179,6 +182,14 @@ schedule::ReportDeliveredListener Both(schedule::ReportDeliveredListener first,
   };
 }
 
+// The daemon's connect_timeout, read_timeout and max_attempts (-1 = the
+// defaults, as StoreFlags has them).
+void ApplyNetworkSettings(const server::DaemonConfig& config, StoreFlags* flags) {
+  flags->connect_timeout_s = config.connect_timeout;
+  flags->read_timeout_s = config.read_timeout;
+  flags->max_attempts = config.max_attempts;
+}
+
 // Opens every store of the estate, in order, and describes it for the Estate.
 Status OpenEstate(const server::DaemonConfig& config, const std::string& state_dir,
                   std::vector<OpenedStore>* opened,
@@ -194,6 +205,7 @@ Status OpenEstate(const server::DaemonConfig& config, const std::string& state_d
     store_flags.etag_cache_dir = state_dir;
     store_flags.max_connections = ConnectionsFor(config.connections, config.list_concurrency);
     store_flags.local_list_threads = config.list_concurrency;
+    ApplyNetworkSettings(config, &store_flags);
     Result<OpenedStore> store = OpenStore(store_flags);
     if (!store.ok()) return store.status().WithContext("store " + spec.name);
     server::EstateStore estate_store;
@@ -297,8 +309,9 @@ Status Serve(const ServeFlags& flags, GlobalFlags globals) {
   std::unique_ptr<RegisterService> central;
   schedule::ReportDeliveredListener register_listener;
   if (config.central_register.enabled()) {
-    ASSIGN_OR_RETURN(central,
-                     RegisterService::Open(RegisterSettingsOf(config.central_register), state_dir));
+    RegisterSettings settings = RegisterSettingsOf(config.central_register);
+    ApplyNetworkSettings(config, &settings.store);
+    ASSIGN_OR_RETURN(central, RegisterService::Open(settings, state_dir));
     RETURN_IF_ERROR(central->Start([](const std::string& line) {
       Log("register", {{"message", line}});
     }));
@@ -379,6 +392,13 @@ void RegisterServe(CLI::App* app, GlobalFlags* globals, Action* action) {
   cmd->add_option("--connections", flags->scalars.connections,
                   "keep-alive connections per S3 store (default: the larger of 16 and "
                   "--list-concurrency)");
+  cmd->add_option("--connect-timeout", flags->scalars.connect_timeout,
+                  "seconds to wait for a connection to an S3 store (default 10)");
+  cmd->add_option("--read-timeout", flags->scalars.read_timeout,
+                  "seconds an S3 request may go without receiving a byte before it is retried "
+                  "(default 60, 0 = no limit)");
+  cmd->add_option("--max-attempts", flags->scalars.max_attempts,
+                  "tries per S3 request, the first included (default $AWS_MAX_ATTEMPTS, else 6)");
   cmd->add_option("--schedule-time", flags->schedule_time,
                   "UTC time HH:MM at which Daily/Weekly configurations run (default 00:00)");
   cmd->add_option("--schedule-weekday", flags->schedule_weekday,

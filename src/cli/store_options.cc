@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "base/hash.h"
+#include "store/http_client.h"
 #include "store/local_store.h"
 #include "store/retrying_store.h"
 #include "store/s3_store.h"
@@ -19,8 +20,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr int kMaxAttempts = 20;
-constexpr int kMaxTimeoutSeconds = 3600;
+constexpr int kMaxAttempts = kMaxRetryAttempts;
+constexpr int kMaxTimeoutSeconds = store::kMaxHttpTimeoutSeconds;
 constexpr int kNotGiven = -1;  // StoreFlags' "not given" for the three flags
 
 // The retry budget --max-attempts (or $AWS_MAX_ATTEMPTS) asks for.

@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 
+#include "base/retry.h"
 #include "inventory/report_generator.h"
 #include "store/http_client.h"
 
@@ -216,7 +217,8 @@ Status ReadTop(const TomlReader& in, const toml::table& root, DaemonConfig* conf
   RETURN_IF_ERROR(in.OnlyKeys(root, "",
                               {"listen", "state", "log_format", "threads", "max_body_bytes",
                                "schedule_time", "schedule_weekday", "jitter_seconds", "scheduler",
-                               "run_threads", "list_concurrency", "connections", "stores",
+                               "run_threads", "list_concurrency", "connections",
+                               "connect_timeout", "read_timeout", "max_attempts", "stores",
                                "accounts", "register"}));
   RETURN_IF_ERROR(in.String(root, "", "listen", &config->listen));
   RETURN_IF_ERROR(in.String(root, "", "state", &config->state_dir));
@@ -256,6 +258,15 @@ Status ReadTop(const TomlReader& in, const toml::table& root, DaemonConfig* conf
   value = config->connections;
   RETURN_IF_ERROR(in.Int(root, "", "connections", 1, store::kMaxHttpConnections, &value));
   config->connections = static_cast<int>(value);
+  value = config->connect_timeout;
+  RETURN_IF_ERROR(in.Int(root, "", "connect_timeout", 1, store::kMaxHttpTimeoutSeconds, &value));
+  config->connect_timeout = static_cast<int>(value);
+  value = config->read_timeout;
+  RETURN_IF_ERROR(in.Int(root, "", "read_timeout", 0, store::kMaxHttpTimeoutSeconds, &value));
+  config->read_timeout = static_cast<int>(value);
+  value = config->max_attempts;
+  RETURN_IF_ERROR(in.Int(root, "", "max_attempts", 1, kMaxRetryAttempts, &value));
+  config->max_attempts = static_cast<int>(value);
   value = static_cast<int64_t>(config->max_body_bytes);
   RETURN_IF_ERROR(in.Int(root, "", "max_body_bytes", 1024, int64_t{1} << 30, &value));
   config->max_body_bytes = static_cast<size_t>(value);
@@ -343,6 +354,23 @@ Status ValidateDaemonConfig(const DaemonConfig& config) {
     return InvalidArgument("connections (--connections) must be between 1 and " +
                            std::to_string(store::kMaxHttpConnections) + ", not " +
                            std::to_string(config.connections));
+  }
+  // -1 = the default; otherwise the range the flag and the key allow.
+  struct Bounded {
+    const char* key;
+    int value, least, most;
+  };
+  for (const Bounded& b :
+       {Bounded{"connect_timeout (--connect-timeout)", config.connect_timeout, 1,
+                store::kMaxHttpTimeoutSeconds},
+        Bounded{"read_timeout (--read-timeout)", config.read_timeout, 0,
+                store::kMaxHttpTimeoutSeconds},
+        Bounded{"max_attempts (--max-attempts)", config.max_attempts, 1, kMaxRetryAttempts}}) {
+    if (b.value != -1 && (b.value < b.least || b.value > b.most)) {
+      return InvalidArgument(std::string(b.key) + " must be between " + std::to_string(b.least) +
+                             " and " + std::to_string(b.most) + ", not " +
+                             std::to_string(b.value));
+    }
   }
   std::set<std::string> ids, keys;
   for (const AccountSpec& spec : config.accounts) {

@@ -78,6 +78,12 @@ struct DaemonConfig {
   // S3 store (0 = the larger of 16 and the listing concurrency).
   int list_concurrency = 0;
   int connections = 0;
+  // S3 stores' (and the register's) connect and read timeouts in seconds
+  // and tries per request; -1 = the CLI defaults (10 s, 60 s, 6 or
+  // $AWS_MAX_ATTEMPTS; cli/store_options.h).
+  int connect_timeout = -1;
+  int read_timeout = -1;
+  int max_attempts = -1;
 
   int threads = 8;  // HTTP worker threads
   size_t max_body_bytes = 1 << 20;
@@ -94,7 +100,8 @@ Result<DaemonConfig> LoadDaemonConfig(const std::string& path);
 // The rules both sources share: at least one store and one account, 12-digit
 // account ids, distinct access keys, owners that are configured accounts,
 // a listen address HOST:PORT, sane numbers (list_concurrency 0-256,
-// connections 0-1024), register collectors only with a register central
+// connections 0-1024, connect_timeout 1-3600, read_timeout 0-3600,
+// max_attempts 1-20, each also -1 = default), register collectors only with a register central
 // (and the reverse). InvalidArgument naming the key.
 Status ValidateDaemonConfig(const DaemonConfig& config);
 

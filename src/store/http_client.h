@@ -23,6 +23,8 @@ namespace stocktake::store {
 
 // The most connections a client may be configured with (--connections).
 inline constexpr int kMaxHttpConnections = 1024;
+// The longest connect or read timeout a user may configure, in seconds.
+inline constexpr int kMaxHttpTimeoutSeconds = 3600;
 
 struct HttpClientOptions {
   int64_t connect_timeout_ms = 10000;

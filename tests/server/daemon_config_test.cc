@@ -15,6 +15,9 @@ threads = 4
 run_threads = 3
 list_concurrency = 32
 connections = 48
+connect_timeout = 5
+read_timeout = 0
+max_attempts = 3
 max_body_bytes = 65536
 schedule_time = "02:30"
 schedule_weekday = "monday"
@@ -65,6 +68,9 @@ TEST_F(DaemonConfigTest, ReadsEveryKey) {
   EXPECT_EQ(config->run_threads, 3);
   EXPECT_EQ(config->list_concurrency, 32);
   EXPECT_EQ(config->connections, 48);
+  EXPECT_EQ(config->connect_timeout, 5);
+  EXPECT_EQ(config->read_timeout, 0);
+  EXPECT_EQ(config->max_attempts, 3);
   EXPECT_EQ(config->max_body_bytes, 65536u);
   EXPECT_EQ(config->schedule_minutes, 150);
   EXPECT_EQ(config->schedule_weekday, 1);
@@ -100,6 +106,9 @@ TEST_F(DaemonConfigTest, MinimalFileGetsTheDefaults) {
   EXPECT_EQ(config->stores[0].name, "local-1");
   EXPECT_EQ(config->list_concurrency, 0);  // each store's own default
   EXPECT_EQ(config->connections, 0);
+  EXPECT_EQ(config->connect_timeout, -1);  // the CLI's defaults
+  EXPECT_EQ(config->read_timeout, -1);
+  EXPECT_EQ(config->max_attempts, -1);
 }
 
 // Each bad file fails with InvalidArgument naming the file, the line and the
@@ -125,6 +134,10 @@ TEST_F(DaemonConfigTest, BadFilesNameFileLineAndKey) {
       {"list_concurrency = 257\n" + store + accounts, ":1: list_concurrency: must be between"},
       {"connections = 0\n" + store + accounts, ":1: connections: must be between 1 and 1024"},
       {"connections = 2000\n" + store + accounts, ":1: connections: must be between"},
+      {"connect_timeout = 0\n" + store + accounts,
+       ":1: connect_timeout: must be between 1 and 3600"},
+      {"read_timeout = -2\n" + store + accounts, ":1: read_timeout: must be between 0 and 3600"},
+      {"max_attempts = 21\n" + store + accounts, ":1: max_attempts: must be between 1 and 20"},
       {"scheduler = 1\n" + store + accounts, ":1: scheduler: must be true or false"},
       {"schedule_time = \"25:00\"\n" + store + accounts, ":1: schedule_time: must be \"HH:MM\""},
       {"schedule_weekday = \"funday\"\n" + store + accounts, ":1: schedule_weekday:"},

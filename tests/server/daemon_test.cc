@@ -137,7 +137,8 @@ TEST_F(DaemonTest, BadConfigFilesAreOneLineUsageErrors) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--schedule-time"), std::string::npos) << r.err;
 
-  for (const char* flag : {"--list-concurrency", "--connections"}) {
+  for (const char* flag : {"--list-concurrency", "--connections", "--connect-timeout",
+                           "--read-timeout", "--max-attempts"}) {
     r = testing::RunStocktake({"serve", "--local", dir_.path(), "--account", "123456789012:K:S",
                                flag, "-3"});
     EXPECT_EQ(r.exit_code, 2) << flag;
