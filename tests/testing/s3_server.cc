@@ -50,17 +50,20 @@ std::string ShellQuote(const std::string& s) {
   return out + "'";
 }
 
-class StopServerEnvironment : public ::testing::Environment {
- public:
-  void TearDown() override {
-    Result<S3TestServer*> server = S3TestServer::Get();
-    if (server.ok()) (*server)->StopIfOwned();
-  }
-};
-
 std::mutex g_mu;
 S3TestServer* g_server = nullptr;
 Status* g_error = nullptr;
+
+// Stops the server this process started, if it started one: a run whose
+// tests never asked for a server does not start one just to stop it.
+class StopServerEnvironment : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    std::lock_guard<std::mutex> lock(g_mu);
+    if (g_server != nullptr) g_server->StopIfOwned();
+  }
+};
+
 bool g_environment_added = [] {
   ::testing::AddGlobalTestEnvironment(new StopServerEnvironment);
   return true;
