@@ -246,28 +246,24 @@ Status ReadTop(const TomlReader& in, const toml::table& root, DaemonConfig* conf
     }
     config->schedule_weekday = *day;
   }
-  int64_t value = config->threads;
-  RETURN_IF_ERROR(in.Int(root, "", "threads", 1, 256, &value));
-  config->threads = static_cast<int>(value);
-  value = config->run_threads;
-  RETURN_IF_ERROR(in.Int(root, "", "run_threads", 1, 64, &value));
-  config->run_threads = static_cast<int>(value);
-  value = config->list_concurrency;
-  RETURN_IF_ERROR(in.Int(root, "", "list_concurrency", 1, inventory::kMaxListConcurrency, &value));
-  config->list_concurrency = static_cast<int>(value);
-  value = config->connections;
-  RETURN_IF_ERROR(in.Int(root, "", "connections", 1, store::kMaxHttpConnections, &value));
-  config->connections = static_cast<int>(value);
-  value = config->connect_timeout;
-  RETURN_IF_ERROR(in.Int(root, "", "connect_timeout", 1, store::kMaxHttpTimeoutSeconds, &value));
-  config->connect_timeout = static_cast<int>(value);
-  value = config->read_timeout;
-  RETURN_IF_ERROR(in.Int(root, "", "read_timeout", 0, store::kMaxHttpTimeoutSeconds, &value));
-  config->read_timeout = static_cast<int>(value);
-  value = config->max_attempts;
-  RETURN_IF_ERROR(in.Int(root, "", "max_attempts", 1, kMaxRetryAttempts, &value));
-  config->max_attempts = static_cast<int>(value);
-  value = static_cast<int64_t>(config->max_body_bytes);
+  // An int key within [least, most]; absent keeps the field as it is.
+  auto read_int = [&](const char* key, int64_t least, int64_t most, int* field) -> Status {
+    int64_t value = *field;
+    RETURN_IF_ERROR(in.Int(root, "", key, least, most, &value));
+    *field = static_cast<int>(value);
+    return Status::OK();
+  };
+  RETURN_IF_ERROR(read_int("threads", 1, 256, &config->threads));
+  RETURN_IF_ERROR(read_int("run_threads", 1, 64, &config->run_threads));
+  RETURN_IF_ERROR(
+      read_int("list_concurrency", 1, inventory::kMaxListConcurrency, &config->list_concurrency));
+  RETURN_IF_ERROR(read_int("connections", 1, store::kMaxHttpConnections, &config->connections));
+  RETURN_IF_ERROR(
+      read_int("connect_timeout", 1, store::kMaxHttpTimeoutSeconds, &config->connect_timeout));
+  RETURN_IF_ERROR(
+      read_int("read_timeout", 0, store::kMaxHttpTimeoutSeconds, &config->read_timeout));
+  RETURN_IF_ERROR(read_int("max_attempts", 1, kMaxRetryAttempts, &config->max_attempts));
+  int64_t value = static_cast<int64_t>(config->max_body_bytes);
   RETURN_IF_ERROR(in.Int(root, "", "max_body_bytes", 1024, int64_t{1} << 30, &value));
   config->max_body_bytes = static_cast<size_t>(value);
   RETURN_IF_ERROR(in.Int(root, "", "jitter_seconds", 0, 7 * 24 * 3600, &config->jitter_seconds));
@@ -345,28 +341,23 @@ Status ValidateDaemonConfig(const DaemonConfig& config) {
   if (config.accounts.empty()) {
     return InvalidArgument("serve: give at least one account (--account ID:KEY:SECRET)");
   }
-  if (config.list_concurrency < 0 || config.list_concurrency > inventory::kMaxListConcurrency) {
-    return InvalidArgument("list_concurrency (--list-concurrency) must be between 1 and " +
-                           std::to_string(inventory::kMaxListConcurrency) + ", not " +
-                           std::to_string(config.list_concurrency));
-  }
-  if (config.connections < 0 || config.connections > store::kMaxHttpConnections) {
-    return InvalidArgument("connections (--connections) must be between 1 and " +
-                           std::to_string(store::kMaxHttpConnections) + ", not " +
-                           std::to_string(config.connections));
-  }
-  // -1 = the default; otherwise the range the flag and the key allow.
+  // Each number is its default (`unset`) or within the range its key and
+  // flag allow.
   struct Bounded {
     const char* key;
-    int value, least, most;
+    int value, unset, least, most;
   };
   for (const Bounded& b :
-       {Bounded{"connect_timeout (--connect-timeout)", config.connect_timeout, 1,
+       {Bounded{"list_concurrency (--list-concurrency)", config.list_concurrency, 0, 1,
+                inventory::kMaxListConcurrency},
+        Bounded{"connections (--connections)", config.connections, 0, 1,
+                store::kMaxHttpConnections},
+        Bounded{"connect_timeout (--connect-timeout)", config.connect_timeout, -1, 1,
                 store::kMaxHttpTimeoutSeconds},
-        Bounded{"read_timeout (--read-timeout)", config.read_timeout, 0,
+        Bounded{"read_timeout (--read-timeout)", config.read_timeout, -1, 0,
                 store::kMaxHttpTimeoutSeconds},
-        Bounded{"max_attempts (--max-attempts)", config.max_attempts, 1, kMaxRetryAttempts}}) {
-    if (b.value != -1 && (b.value < b.least || b.value > b.most)) {
+        Bounded{"max_attempts (--max-attempts)", config.max_attempts, -1, 1, kMaxRetryAttempts}}) {
+    if (b.value != b.unset && (b.value < b.least || b.value > b.most)) {
       return InvalidArgument(std::string(b.key) + " must be between " + std::to_string(b.least) +
                              " and " + std::to_string(b.most) + ", not " +
                              std::to_string(b.value));
