@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <optional>
 #include <string_view>
 
 #include <CLI/CLI.hpp>
@@ -24,29 +25,6 @@ constexpr int kMaxAttempts = kMaxRetryAttempts;
 constexpr int kMaxTimeoutSeconds = store::kMaxHttpTimeoutSeconds;
 constexpr int kNotGiven = -1;  // StoreFlags' "not given" for the three flags
 
-// The retry budget --max-attempts (or $AWS_MAX_ATTEMPTS) asks for.
-Result<RetryOptions> RetryOptionsFor(const StoreFlags& flags) {
-  RetryOptions retry;
-  int attempts = flags.max_attempts;
-  if (attempts == kNotGiven) {
-    const char* env = std::getenv("AWS_MAX_ATTEMPTS");
-    if (env == nullptr || *env == '\0') return retry;
-    std::string_view text(env);
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), attempts);
-    if (ec != std::errc() || end != text.data() + text.size() || attempts < 1 ||
-        attempts > kMaxAttempts) {
-      return InvalidArgument("AWS_MAX_ATTEMPTS must be a whole number from 1 to " +
-                             std::to_string(kMaxAttempts) + ", not '" + std::string(text) + "'");
-    }
-  }
-  if (attempts < 1 || attempts > kMaxAttempts) {
-    return InvalidArgument("--max-attempts must be between 1 and " + std::to_string(kMaxAttempts) +
-                           ", not " + std::to_string(attempts));
-  }
-  retry.max_attempts = attempts;
-  return retry;
-}
-
 // Seconds given on the command line as milliseconds, checked.
 Result<int64_t> TimeoutMillis(int seconds, std::string_view flag, bool zero_means_forever) {
   const int least = zero_means_forever ? 0 : 1;
@@ -58,20 +36,53 @@ Result<int64_t> TimeoutMillis(int seconds, std::string_view flag, bool zero_mean
   return int64_t{seconds} * 1000;
 }
 
-// The flags' values, checked whatever the store (an S3 store also checks
-// $AWS_MAX_ATTEMPTS when it is used).
-Status CheckNetworkFlags(const StoreFlags& flags) {
+// --connect-timeout, --read-timeout and --max-attempts as the HTTP client
+// and the retry policy take them; unset = not given (the defaults).
+struct NetworkSettings {
+  std::optional<int64_t> connect_timeout_ms;
+  std::optional<int64_t> idle_timeout_ms;
+  std::optional<int> max_attempts;
+};
+
+// The flags, checked whatever the store.
+Result<NetworkSettings> ParseNetworkFlags(const StoreFlags& flags) {
+  NetworkSettings net;
   if (flags.connect_timeout_s != kNotGiven) {
-    RETURN_IF_ERROR(TimeoutMillis(flags.connect_timeout_s, "--connect-timeout", false).status());
+    ASSIGN_OR_RETURN(net.connect_timeout_ms,
+                     TimeoutMillis(flags.connect_timeout_s, "--connect-timeout", false));
   }
   if (flags.read_timeout_s != kNotGiven) {
-    RETURN_IF_ERROR(TimeoutMillis(flags.read_timeout_s, "--read-timeout", true).status());
+    ASSIGN_OR_RETURN(net.idle_timeout_ms,
+                     TimeoutMillis(flags.read_timeout_s, "--read-timeout", true));
   }
-  if (flags.max_attempts != kNotGiven) RETURN_IF_ERROR(RetryOptionsFor(flags).status());
-  return Status::OK();
+  if (flags.max_attempts != kNotGiven) {
+    if (flags.max_attempts < 1 || flags.max_attempts > kMaxAttempts) {
+      return InvalidArgument("--max-attempts must be between 1 and " +
+                             std::to_string(kMaxAttempts) + ", not " +
+                             std::to_string(flags.max_attempts));
+    }
+    net.max_attempts = flags.max_attempts;
+  }
+  return net;
 }
 
-Result<OpenedStore> OpenS3(const StoreFlags& flags) {
+// $AWS_MAX_ATTEMPTS, checked (read only when an S3 store is opened without
+// --max-attempts); unset when the variable is unset or empty.
+Result<std::optional<int>> AttemptsFromEnvironment() {
+  const char* env = std::getenv("AWS_MAX_ATTEMPTS");
+  if (env == nullptr || *env == '\0') return std::optional<int>();
+  std::string_view text(env);
+  int attempts = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), attempts);
+  if (ec != std::errc() || end != text.data() + text.size() || attempts < 1 ||
+      attempts > kMaxAttempts) {
+    return InvalidArgument("AWS_MAX_ATTEMPTS must be a whole number from 1 to " +
+                           std::to_string(kMaxAttempts) + ", not '" + std::string(text) + "'");
+  }
+  return std::optional<int>(attempts);
+}
+
+Result<OpenedStore> OpenS3(const StoreFlags& flags, const NetworkSettings& net) {
   if (flags.endpoint_url.rfind("http://", 0) != 0 && flags.endpoint_url.rfind("https://", 0) != 0) {
     return InvalidArgument("--endpoint-url must start with http:// or https://, not '" +
                            flags.endpoint_url + "'");
@@ -86,15 +97,14 @@ Result<OpenedStore> OpenS3(const StoreFlags& flags) {
   options.credentials = creds.credentials;
   if (!creds.region.empty()) options.region = creds.region;
   if (flags.max_connections > 0) options.http.max_connections = flags.max_connections;
-  if (flags.connect_timeout_s != kNotGiven) {
-    ASSIGN_OR_RETURN(options.http.connect_timeout_ms,
-                     TimeoutMillis(flags.connect_timeout_s, "--connect-timeout", false));
+  if (net.connect_timeout_ms) options.http.connect_timeout_ms = *net.connect_timeout_ms;
+  if (net.idle_timeout_ms) options.http.idle_timeout_ms = *net.idle_timeout_ms;
+  std::optional<int> attempts = net.max_attempts;
+  if (!attempts) {
+    ASSIGN_OR_RETURN(attempts, AttemptsFromEnvironment());
   }
-  if (flags.read_timeout_s != kNotGiven) {
-    ASSIGN_OR_RETURN(options.http.idle_timeout_ms,
-                     TimeoutMillis(flags.read_timeout_s, "--read-timeout", true));
-  }
-  ASSIGN_OR_RETURN(RetryOptions retry, RetryOptionsFor(flags));
+  RetryOptions retry;
+  if (attempts) retry.max_attempts = *attempts;
   options.part_retry.max_attempts = retry.max_attempts;
   ASSIGN_OR_RETURN(std::unique_ptr<store::S3Store> s3, store::S3Store::Open(options));
   OpenedStore opened;
@@ -151,14 +161,14 @@ void AddStoreFlags(CLI::App* app, StoreFlags* flags) {
 }
 
 Result<OpenedStore> OpenStore(const StoreFlags& flags) {
-  RETURN_IF_ERROR(CheckNetworkFlags(flags));
+  ASSIGN_OR_RETURN(NetworkSettings net, ParseNetworkFlags(flags));
   if (!flags.local_root.empty() && !flags.endpoint_url.empty()) {
     return InvalidArgument("give either --local ROOT or --endpoint-url URL, not both");
   }
   if (!flags.local_root.empty()) {
     return OpenLocal(flags.local_root, flags.etag_cache_dir, flags.region, flags.local_list_threads);
   }
-  if (!flags.endpoint_url.empty()) return OpenS3(flags);
+  if (!flags.endpoint_url.empty()) return OpenS3(flags, net);
   return InvalidArgument("no store: give --local ROOT or --endpoint-url URL");
 }
 
@@ -203,7 +213,7 @@ Result<Location> ParseLocation(const std::string& text, const std::string& local
 }
 
 Result<OpenedStore> OpenLocationStore(const Location& location, const StoreFlags& flags) {
-  RETURN_IF_ERROR(CheckNetworkFlags(flags));
+  ASSIGN_OR_RETURN(NetworkSettings net, ParseNetworkFlags(flags));
   if (!location.is_s3) return OpenLocal(location.root, flags.etag_cache_dir, flags.region,
                                              flags.local_list_threads);
   if (flags.endpoint_url.empty()) {
@@ -211,9 +221,9 @@ Result<OpenedStore> OpenLocationStore(const Location& location, const StoreFlags
     StoreFlags aws = flags;
     std::string region = flags.region.empty() ? "us-east-1" : flags.region;
     aws.endpoint_url = "https://s3." + region + ".amazonaws.com";
-    return OpenS3(aws);
+    return OpenS3(aws, net);
   }
-  return OpenS3(flags);
+  return OpenS3(flags, net);
 }
 
 }  // namespace stocktake::cli
