@@ -138,7 +138,6 @@ void EtagCache::CompactLocked() {
     AppendLine(FileIdentity{inode.dev, inode.ino, entry.size, entry.mtime_ns},
                std::string_view(entry.md5_hex.data(), entry.md5_hex.size()), &text);
   }
-  text += unwritten_;
   // A name no other compaction (another process, or another cache on the
   // same file in this one) can be writing.
   std::string tmp = path_ + ".compact-XXXXXX";
@@ -158,7 +157,6 @@ void EtagCache::CompactLocked() {
   int fd = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
   if (fd < 0) return;  // keeps appending to the old (unlinked) file: harmless
   file_ = UniqueFd(fd);
-  unwritten_.clear();
 }
 
 std::optional<std::string> EtagCache::Lookup(const FileIdentity& id) {

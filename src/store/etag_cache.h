@@ -89,7 +89,8 @@ class EtagCache {
   void LoadLocked();
   void InsertLocked(const FileIdentity& id, std::string_view md5_hex);
   void WriteLocked();
-  // Rewrites the file with the live entries (best effort).
+  // Rewrites the file with the live entries (best effort). Only LoadLocked
+  // calls it, before any insert, so no line is waiting in unwritten_.
   void CompactLocked();
 
   const size_t max_entries_;
