@@ -189,7 +189,7 @@ class Lister {
   // Gives the rest of `range` beyond a split key to an idle worker.
   void MaybeSplit(std::list<Range>::iterator range, const std::string& last_key) {
     if (active_ >= allowed_ || buffered_ + fetching_ >= cap_ - 1) return;
-    if (static_cast<int>(ranges_.size()) >= stats_.range_cap) return;
+    if (static_cast<int>(ranges_.size()) >= kRangesPerPage * cap_) return;
     for (const Range& r : ranges_) {
       if (!r.done && !r.active) return;  // work is already waiting
     }
