@@ -124,6 +124,8 @@ def send(request):
 
 
 def error_code(response):
+    assert "<Code>" in response.text, \
+        "expected an S3 error, got HTTP %d: %r" % (response.status_code, response.text[:200])
     return response.text.split("<Code>")[1].split("</Code>")[0], response.status_code
 
 
@@ -134,7 +136,10 @@ def case_tampered():
     request.url = URL + "/dest?inventory"  # signed for src, sent for dest
     assert error_code(send(request)) == ("SignatureDoesNotMatch", 403)
     request = signed_request("GET", URL + "/src?inventory")
-    request.headers["X-Amz-Date"] = request.headers["X-Amz-Date"][:-3] + "00Z"
+    signed_at = request.headers["X-Amz-Date"]  # e.g. 20261128T154715Z
+    # One second later, wrapping 59 to 00: never the signed value (replacing the seconds
+    # with a constant left the request intact when it was signed at that second).
+    request.headers["X-Amz-Date"] = signed_at[:-3] + "%02dZ" % ((int(signed_at[-3:-1]) + 1) % 60)
     assert error_code(send(request)) == ("SignatureDoesNotMatch", 403)
     body = b"<InventoryConfiguration/>"
     request = signed_request("PUT", URL + "/src?inventory&id=x", body=body)
