@@ -12,6 +12,15 @@ int ByteAt(std::string_view s, size_t i) {
   return i < s.size() ? static_cast<unsigned char>(s[i]) : -1;
 }
 
+// Past the last byte of b's class: a digit's is ':', a lowercase letter's
+// '{', an uppercase letter's '['; any other byte (or none) has no class.
+int ClassEnd(int b) {
+  if (b >= '0' && b <= '9') return '9' + 1;
+  if (b >= 'a' && b <= 'z') return 'z' + 1;
+  if (b >= 'A' && b <= 'Z') return 'Z' + 1;
+  return kAsciiEnd;
+}
+
 }  // namespace
 
 std::optional<std::string> SplitKeyBetween(std::string_view lower,
@@ -26,7 +35,9 @@ std::optional<std::string> SplitKeyBetween(std::string_view lower,
     const bool boundary = lo < 0 || (lo & 0xC0) != 0x80;
     if (boundary) {
       const int floor = std::max(lo, 0);  // no NUL bytes in split keys
-      const int ceil = std::min(hi, kAsciiEnd);
+      // Within lower's byte class: keys that have a digit here mostly have
+      // digits here, so a split past '9' would most often cut off no keys.
+      const int ceil = std::min({hi, kAsciiEnd, ClassEnd(lo)});
       if (ceil - floor >= 2) {
         out.push_back(static_cast<char>(floor + (ceil - floor) / 2));
         return out;

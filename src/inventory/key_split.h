@@ -15,7 +15,10 @@ namespace stocktake::inventory {
 // between them in byte order, using only ASCII bytes after the longest
 // common prefix of lower and upper; nullopt when no such key exists there
 // (e.g. upper is lower + "\0", or lower's next byte is non-ASCII and the
-// upper bound leaves no ASCII room).
+// upper bound leaves no ASCII room). Where lower has a digit or a letter,
+// m stays within that class ('0'-'9', 'a'-'z', 'A'-'Z'), going a byte
+// deeper when lower's byte is the class's last: real keys vary within
+// their classes, so a split past them would mostly cut off no keys at all.
 std::optional<std::string> SplitKeyBetween(std::string_view lower,
                                            std::optional<std::string_view> upper);
 

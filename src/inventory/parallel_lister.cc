@@ -26,12 +26,23 @@ struct Range {
   std::optional<std::string> end;  // last key that belongs here; nullopt = no bound
   std::deque<std::vector<ObjectInfo>> pages;  // listed, waiting to be emitted
   bool done = false;    // nothing more to list (pages may remain)
-  bool active = false;  // a worker lists it
+  bool active = false;  // a worker lists it, or a sweep hands it keys (see Sweep)
+  bool called = false;  // a listing call started on it, or a sweep moved its cursor
+  // Just split off: not taken until the range before it has listed its
+  // next page, which may reach into this one (see Sweep).
+  bool held = false;
+  bool tail = false;  // split off another range (every range but the first)
 };
 
 // The most ranges (listed, waiting or holding pages) at once, per page of
 // the cap: splitting stops there, so range bookkeeping stays bounded too.
 constexpr int kRangesPerPage = 2;
+
+// A range split off another asks for page_size / 10 keys in its first call:
+// many such ranges turn out to hold few keys or none (splits are made
+// without knowing where the keys are), and a full page there would list up
+// to page_size keys of the ranges after it, which those list again.
+constexpr int kTailFirstPageDivisor = 10;
 
 struct Page {
   std::vector<ObjectInfo> objects;
@@ -72,14 +83,14 @@ class Lister {
   }
 
  private:
-  Result<Page> Fetch(const Cursor& from) {
+  Result<Page> Fetch(const Cursor& from, int max_keys) {
     Page page;
     if (options_.versions) {
       store::VersionListRequest req;
       req.prefix = options_.prefix;
       req.key_marker = from.start_after;
       req.version_id_marker = from.token;
-      req.max_keys = options_.page_size;
+      req.max_keys = max_keys;
       ASSIGN_OR_RETURN(store::VersionPage got, store_->ListVersions(options_.bucket, req));
       page.objects = std::move(got.versions);
       page.more = got.truncated;
@@ -90,7 +101,7 @@ class Lister {
     req.prefix = options_.prefix;
     req.start_after = from.start_after;
     req.continuation_token = from.token;
-    req.max_keys = options_.page_size;
+    req.max_keys = max_keys;
     req.fetch_etag = options_.fetch_etag;
     req.fetch_owner = options_.fetch_owner;
     ASSIGN_OR_RETURN(store::ListPage got, store_->List(options_.bucket, req));
@@ -114,7 +125,7 @@ class Lister {
   std::list<Range>::iterator Takeable() {
     if (active_ >= allowed_) return ranges_.end();
     for (auto it = ranges_.begin(); it != ranges_.end(); ++it) {
-      if (it->done || it->active) continue;
+      if (it->done || it->active || it->held) continue;
       return MayFetch(it) ? it : ranges_.end();
     }
     return ranges_.end();
@@ -142,16 +153,26 @@ class Lister {
   // Lists `range` page by page until it is done, parked (the cap is
   // reached or the concurrency was lowered) or the run stops.
   void ListRange(std::list<Range>::iterator range, std::unique_lock<std::mutex>* lock) {
+    ListPages(range, lock);
+    Release(range);  // parked or done: a range held for this one's next page may go
+  }
+
+  void ListPages(std::list<Range>::iterator range, std::unique_lock<std::mutex>* lock) {
     while (!stop_ && active_ <= allowed_ && MayFetch(range)) {
       const Cursor from = range->cursor;
       const std::optional<std::string> end = range->end;
+      const int max_keys = range->tail && !range->called
+                               ? std::max(1, options_.page_size / kTailFirstPageDivisor)
+                               : options_.page_size;
+      range->called = true;
       ++stats_.list_calls;
       ++fetching_;
       stats_.max_pages = std::max(stats_.max_pages, buffered_ + fetching_);
       lock->unlock();
-      Result<Page> page = Fetch(from);
+      Result<Page> page = Fetch(from, max_keys);
       bool past_end = false;
       std::string last_key;
+      std::vector<ObjectInfo> beyond;  // listed past the end
       Status st = page.status();
       if (st.ok()) {
         if (!page->objects.empty()) last_key = page->objects.back().key;
@@ -159,12 +180,14 @@ class Lister {
           auto cut = std::find_if(page->objects.begin(), page->objects.end(),
                                   [&](const ObjectInfo& o) { return o.key > *end; });
           past_end = cut != page->objects.end();
+          beyond.assign(std::make_move_iterator(cut), std::make_move_iterator(page->objects.end()));
           page->objects.erase(cut, page->objects.end());
         }
         if (options_.on_page && !page->objects.empty()) st = options_.on_page(&page->objects);
       }
       lock->lock();
       --fetching_;
+      if (st.ok()) stats_.keys_listed += static_cast<int64_t>(page->objects.size() + beyond.size());
       AdaptToThrottling();
       if (!st.ok()) {
         if (error_.ok()) error_ = st;
@@ -175,6 +198,9 @@ class Lister {
         range->pages.push_back(std::move(page->objects));
         ++buffered_;
       }
+      if (past_end) Sweep(range, std::move(beyond), *page, lock);
+      if (stop_) return;
+      Release(range);
       cv_.notify_all();
       if (past_end || !page->more) {
         range->done = true;
@@ -184,6 +210,96 @@ class Lister {
       // Only this worker moves this range's end, so the page's trim stands.
       if (!last_key.empty()) MaybeSplit(range, last_key);
     }
+  }
+
+  // The range after `range` may be taken now.
+  void Release(std::list<Range>::iterator range) {
+    auto next = std::next(range);
+    if (next != ranges_.end() && next->held) {
+      next->held = false;
+      cv_.notify_all();
+    }
+  }
+
+  // The keys `range`'s page listed past its end (`beyond`, in key order)
+  // belong to the ranges after it. Each following range that no call has
+  // listed yet takes its share as its first page, and goes on after it; a
+  // range the keys reach past (or that the listing's end passes) is done
+  // without a call of its own. Splits at byte midpoints often leave ranges
+  // with no keys at all, and a tail split off near a range's end is often
+  // within one page of it; without the sweep, each of those would list a
+  // page of keys that another call lists too. The sweep stops at a range
+  // being listed or listed before, and when the page cap has no room for a
+  // share. `on_page` runs on the shares with the lock released and their
+  // ranges reserved (active); its error stops the listing.
+  void Sweep(std::list<Range>::iterator range, std::vector<ObjectInfo>&& beyond,
+             const Page& page, std::unique_lock<std::mutex>* lock) {
+    struct Share {
+      std::list<Range>::iterator range;
+      std::vector<ObjectInfo> objects;
+      bool covered;  // the range holds nothing past these keys
+    };
+    std::vector<Share> shares;
+    auto from = beyond.begin();
+    for (auto it = std::next(range); it != ranges_.end(); ++it) {
+      if (from == beyond.end() && page.more) break;
+      auto to = beyond.end();
+      if (it->end) {
+        to = std::find_if(from, beyond.end(), [&](const ObjectInfo& o) { return o.key > *it->end; });
+      }
+      if (it->done) {  // listed already: its keys here are duplicates
+        from = to;
+        continue;
+      }
+      if (it->active || it->called) break;
+      const bool covered = to != beyond.end() || !page.more;
+      if (from != to) {
+        if (buffered_ + fetching_ >= cap_ - 1) break;
+        ++buffered_;  // the share's slot, taken now
+      }
+      it->active = true;
+      shares.push_back({it, {std::make_move_iterator(from), std::make_move_iterator(to)}, covered});
+      from = to;
+      if (!covered) break;
+    }
+    int64_t donated = 0;
+    for (const Share& share : shares) donated += static_cast<int64_t>(share.objects.size());
+    stats_.keys_donated += donated;
+    stats_.keys_dropped += static_cast<int64_t>(beyond.size()) - donated;
+    stats_.ranges_swept += static_cast<int64_t>(shares.size());
+    Status st;
+    if (options_.on_page) {
+      lock->unlock();
+      for (Share& share : shares) {
+        if (!share.objects.empty() && st.ok()) st = options_.on_page(&share.objects);
+      }
+      lock->lock();
+    }
+    for (Share& share : shares) {
+      Range& r = *share.range;
+      r.active = false;
+      if (share.objects.empty()) {  // no keys of its own: always covered
+        r.done = true;
+        continue;
+      }
+      if (!st.ok()) {
+        --buffered_;
+        continue;
+      }
+      const std::string last_key = share.objects.back().key;
+      r.pages.push_back(std::move(share.objects));
+      if (share.covered) {
+        r.done = true;
+      } else {
+        r.called = true;  // its cursor is no longer where it was split off
+        r.cursor = options_.versions ? page.next : Cursor{last_key, ""};
+      }
+    }
+    if (!st.ok()) {
+      if (error_.ok()) error_ = st;
+      stop_ = true;
+    }
+    cv_.notify_all();
   }
 
   // Gives the rest of `range` beyond a split key to an idle worker.
@@ -204,6 +320,8 @@ class Lister {
     Range tail;
     tail.cursor.start_after = *split;
     tail.end = range->end;
+    tail.held = true;
+    tail.tail = true;
     range->end = std::move(*split);
     ranges_.insert(std::next(range), std::move(tail));
     ++stats_.splits;

@@ -4,13 +4,21 @@
 // listing would.
 //
 // The key space is a chain of ranges (start, end]; the first covers it
-// all. Workers take the lowest range nobody lists, page through it from
-// its cursor, and drop keys past its end. When a worker finishes a page
-// while another worker is idle, the rest of its range is split at a key
-// halfway to the range's end (key_split.h): start-after probes that home
-// in on where the keys are, and dense ranges are split again and again
-// (work stealing). Pages wait in their range until every range before it
-// is emitted.
+// all. Workers take the lowest range nobody lists and page through it from
+// its cursor. When a worker finishes a page while another worker is idle,
+// the rest of its range is split at a key halfway to the range's end
+// (key_split.h): start-after probes that home in on where the keys are,
+// and dense ranges are split again and again (work stealing). Pages wait
+// in their range until every range before it is emitted.
+//
+// A range's last page runs past its end, into keys the next ranges list
+// too: server work for nothing. Three things keep that small (measured in
+// bench/README.md): a split-off range waits until the range before it
+// has listed one more page, and keys a page lists past its range's end go
+// to the ranges after it that no call has listed yet (a range they pass
+// is done without a call); a split-off range's first call asks for a
+// tenth of a page, as splits often land where there are few keys or none;
+// split keys keep to the key's byte class (digits, letters).
 //
 // Memory is bounded by the page cap, not by the bucket: a page counts
 // against it from the moment its listing call starts until `emit` takes
@@ -67,6 +75,10 @@ struct ParallelListOptions {
 
 struct ParallelListStats {
   int64_t list_calls = 0;
+  int64_t keys_listed = 0;   // entries the store returned
+  int64_t keys_dropped = 0;  // of those, past their range's end: the next range lists them again
+  int64_t keys_donated = 0;  // past their range's end and handed to the ranges after it instead
+  int64_t ranges_swept = 0;  // ranges given keys, or found empty, by another range's page
   int64_t splits = 0;       // ranges split off
   int64_t backoffs = 0;     // concurrency reductions after throttling
   int min_concurrency = 0;  // lowest concurrency reached

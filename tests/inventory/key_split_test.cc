@@ -29,14 +29,16 @@ struct SplitCase {
 TEST(KeySplitTest, SplitsHalfwayWithAsciiBytesOrSaysThereIsNoRoom) {
   const std::vector<SplitCase> cases = {
       {"", std::nullopt, "@"},
-      {"photos/2023/x", std::nullopt, "x"},
+      {"photos/2023/x", std::nullopt, "u"},  // within a-z
       {"a", "b", "a@"},
       {"abc", "abd", "abc@"},
       {"a", "c", "b"},
-      {"z", "\xC3\xA9", "}"},
+      {"z", "\xC3\xA9", "z@"},  // z is the last letter: a byte deeper
       {"\x7f", std::nullopt, "\x7f@"},
-      {"\xC3\xA9t\xC3\xA9", std::nullopt, "\xC3\xA9z"},  // halfway from the t
+      {"\xC3\xA9t\xC3\xA9", std::nullopt, "\xC3\xA9w"},  // halfway from the t to z
       {"\xC3\xA9", "\xC3\xAA", "\xC3\xA9@"},  // never cuts a character in two
+      {"d123/x", "d2", "d16"},  // digits stay digits
+      {"d9/x", "e", "d9W"},     // 9 is the last digit: a byte deeper, where '/' has no class
       {"a", "a\x01", std::nullopt},          // nothing but NUL fits between
       {"a", "a", std::nullopt},
       {"b", "a", std::nullopt},
