@@ -180,6 +180,24 @@ class KeyListStore : public store::StoreWrapper {
   std::vector<Call> calls_;
 };
 
+// "<letter>00", "<letter>01", ... (count keys).
+std::vector<std::string> NumberedKeys(char letter, int count) {
+  std::vector<std::string> keys;
+  char buf[16];
+  for (int i = 0; i < count; ++i) {
+    std::snprintf(buf, sizeof(buf), "%c%02d", letter, i);
+    keys.push_back(buf);
+  }
+  return keys;
+}
+
+// NumberedKeys('k', k_count) then NumberedKeys('t', t_count).
+std::vector<std::string> KeysThenTs(int k_count, int t_count) {
+  std::vector<std::string> keys = NumberedKeys('k', k_count);
+  for (std::string& t : NumberedKeys('t', t_count)) keys.push_back(std::move(t));
+  return keys;
+}
+
 class ParallelListerTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -218,6 +236,15 @@ class ParallelListerTest : public ::testing::Test {
       EXPECT_TRUE(st.ok()) << st.ToString();
     }
     return keys;
+  }
+
+  // Lists `listing` with two workers (so the first page is split at once)
+  // and ten keys a page.
+  std::vector<std::string> ListInTens(KeyListStore* listing, ParallelListStats* stats) {
+    ParallelListOptions options;
+    options.page_size = 10;
+    options.concurrency = 2;
+    return List(options, stats, nullptr, listing);
   }
 
   testing::TempDir dir_;
@@ -445,30 +472,15 @@ TEST_F(ParallelListerTest, AnExplicitPageCapBoundsThePagesHeld) {
 
 // A range split off another is held until the range before it lists its
 // next page; when that page runs past the range's end, the keys beyond are
-// handed to the held range, which needs no call of its own. Two workers
-// (so the first page is split at once), ten keys a page: the first page
+// handed to the held range, which needs no call of its own. Two workers,
+// ten keys a page: the first page
 // k00-k09 splits the rest at "s"; the second page, k10-k14 and t00-t04,
 // ends the listing and covers the held range (s, end] whole.
 TEST_F(ParallelListerTest, KeysListedPastARangesEndAreHandedToTheHeldRangeAfterIt) {
-  std::vector<std::string> keys;
-  char buf[16];
-  for (int i = 0; i < 15; ++i) keys.push_back((std::snprintf(buf, sizeof(buf), "k%02d", i), buf));
-  for (int i = 0; i < 5; ++i) keys.push_back((std::snprintf(buf, sizeof(buf), "t%02d", i), buf));
+  const std::vector<std::string> keys = KeysThenTs(15, 5);
   KeyListStore listing(local_, keys);
-  ParallelListOptions options;
-  options.bucket = "bkt";
-  options.page_size = 10;
-  options.concurrency = 2;
   ParallelListStats stats;
-  std::vector<std::string> got;
-  Status st = ParallelList(&listing, options,
-                           [&](std::vector<store::ObjectInfo>&& page) {
-                             for (const auto& o : page) got.push_back(o.key);
-                             return true;
-                           },
-                           &stats);
-  ASSERT_TRUE(st.ok()) << st.ToString();
-  EXPECT_EQ(got, keys);
+  EXPECT_EQ(ListInTens(&listing, &stats), keys);
   EXPECT_EQ(stats.splits, 1);
   EXPECT_EQ(stats.list_calls, 2);  // the range after "s" made none
   EXPECT_EQ(stats.ranges_swept, 1);
@@ -484,10 +496,7 @@ TEST_F(ParallelListerTest, KeysListedPastARangesEndAreHandedToTheHeldRangeAfterI
 // (k00-k04) splits the rest at "s"; the second (k05, k06, t00-t02) gives
 // t00-t02 to the held range, which goes on from t02's second version.
 TEST_F(ParallelListerTest, VersionsListedPastARangesEndAreHandedOnByTheirMarkers) {
-  std::vector<std::string> keys;
-  char buf[16];
-  for (int i = 0; i < 7; ++i) keys.push_back((std::snprintf(buf, sizeof(buf), "k%02d", i), buf));
-  for (int i = 0; i < 10; ++i) keys.push_back((std::snprintf(buf, sizeof(buf), "t%02d", i), buf));
+  const std::vector<std::string> keys = KeysThenTs(7, 10);
   KeyListStore listing(local_, keys);
   listing.set_versions(2);
   ParallelListOptions options;
@@ -525,25 +534,10 @@ TEST_F(ParallelListerTest, VersionsListedPastARangesEndAreHandedOnByTheirMarkers
 // so its own first call asks for 1 key; later calls ask for full pages,
 // and so on for any range split off later.
 TEST_F(ParallelListerTest, ARangeSplitOffStartsWithASmallPage) {
-  std::vector<std::string> keys;
-  char buf[16];
-  for (int i = 0; i < 25; ++i) keys.push_back((std::snprintf(buf, sizeof(buf), "k%02d", i), buf));
-  for (int i = 0; i < 30; ++i) keys.push_back((std::snprintf(buf, sizeof(buf), "t%02d", i), buf));
+  const std::vector<std::string> keys = KeysThenTs(25, 30);
   KeyListStore listing(local_, keys);
-  ParallelListOptions options;
-  options.bucket = "bkt";
-  options.page_size = 10;
-  options.concurrency = 2;
   ParallelListStats stats;
-  std::vector<std::string> got;
-  Status st = ParallelList(&listing, options,
-                           [&](std::vector<store::ObjectInfo>&& page) {
-                             for (const auto& o : page) got.push_back(o.key);
-                             return true;
-                           },
-                           &stats);
-  ASSERT_TRUE(st.ok()) << st.ToString();
-  EXPECT_EQ(got, keys);
+  EXPECT_EQ(ListInTens(&listing, &stats), keys);
   // A range's own first call starts at its split key, which is no key;
   // every other call starts at the last key listed (or at the start).
   int from_split = 0;
@@ -565,9 +559,10 @@ TEST_F(ParallelListerTest, ARangeSplitOffStartsWithASmallPage) {
 // ("d123/sub 04/obj-0012345.dat", 100,000 of them) with a millisecond or
 // two per call: every key is still listed once and in order, and the keys
 // listed twice (past a range's end, not handed on) stay a small share of
-// the bucket at every concurrency, for versions too. Before split keys kept to the keys'
-// byte classes, ranges split off started with a small page and overshoot
-// was handed on, 16 calls listed ~43% of the keys twice and 64 calls ~77%.
+// the bucket at every concurrency, for versions too. Before split keys kept
+// to the keys' byte classes, ranges split off started with a small page and
+// overshoot was handed on, 16 calls listed ~43% of the keys twice and 64
+// calls ~77%.
 TEST_F(ParallelListerTest, SplittingListsFewKeysTwice) {
   std::vector<std::string> keys;
   char buf[64];
@@ -577,54 +572,38 @@ TEST_F(ParallelListerTest, SplittingListsFewKeysTwice) {
   }
   KeyListStore listing(local_, keys, std::chrono::microseconds(1500));
   std::sort(keys.begin(), keys.end());
-  for (int concurrency : {2, 16, 64}) {
+  // Versions: three a key, so pages and hand-overs end between versions.
+  for (auto [concurrency, versions] : {std::pair{2, 0}, {16, 0}, {64, 0}, {16, 3}}) {
+    const std::string label = std::to_string(concurrency) + (versions ? " versions" : "");
+    const size_t per_key = versions ? versions : 1;
+    listing.set_versions(static_cast<int>(per_key));
     ParallelListOptions options;
     options.bucket = "bkt";
     options.concurrency = concurrency;
+    options.versions = versions > 0;
     ParallelListStats stats;
     size_t count = 0;
     bool in_order = true;
-    Status st = ParallelList(&listing, options,
-                             [&](std::vector<store::ObjectInfo>&& page) {
-                               for (const auto& o : page) {
-                                 in_order = in_order && count < keys.size() && o.key == keys[count];
-                                 ++count;
-                               }
-                               return true;
-                             },
-                             &stats);
-    ASSERT_TRUE(st.ok()) << concurrency << ": " << st.ToString();
-    EXPECT_TRUE(in_order) << concurrency;
-    EXPECT_EQ(count, keys.size()) << concurrency;
-    EXPECT_GT(stats.splits, 0) << concurrency;
-    EXPECT_EQ(stats.keys_listed, 100000 + stats.keys_dropped) << concurrency;
-    EXPECT_LT(stats.keys_dropped, 15000) << concurrency << ": " << stats.list_calls << " calls";
+    Status st = ParallelList(
+        &listing, options,
+        [&](std::vector<store::ObjectInfo>&& page) {
+          for (const auto& o : page) {
+            in_order = in_order && count < per_key * keys.size() &&
+                       o.key == keys[count / per_key] &&
+                       (!versions || o.version_id == "v" + std::to_string(per_key - count % per_key));
+            ++count;
+          }
+          return true;
+        },
+        &stats);
+    const auto entries = static_cast<int64_t>(per_key * keys.size());
+    ASSERT_TRUE(st.ok()) << label << ": " << st.ToString();
+    EXPECT_TRUE(in_order) << label;
+    EXPECT_EQ(count, per_key * keys.size()) << label;
+    EXPECT_GT(stats.splits, 0) << label;
+    EXPECT_EQ(stats.keys_listed, entries + stats.keys_dropped) << label;
+    EXPECT_LT(stats.keys_dropped, entries * 15 / 100) << label << ": " << stats.list_calls << " calls";
   }
-  // Versions, three a key, so pages and hand-overs end between versions.
-  listing.set_versions(3);
-  ParallelListOptions options;
-  options.bucket = "bkt";
-  options.versions = true;
-  options.concurrency = 16;
-  ParallelListStats stats;
-  size_t count = 0;
-  bool in_order = true;
-  Status st = ParallelList(&listing, options,
-                           [&](std::vector<store::ObjectInfo>&& page) {
-                             for (const auto& o : page) {
-                               in_order = in_order && count < 3 * keys.size() &&
-                                          o.key == keys[count / 3] &&
-                                          o.version_id == "v" + std::to_string(3 - count % 3);
-                               ++count;
-                             }
-                             return true;
-                           },
-                           &stats);
-  ASSERT_TRUE(st.ok()) << st.ToString();
-  EXPECT_TRUE(in_order);
-  EXPECT_EQ(count, 3 * keys.size());
-  EXPECT_EQ(stats.keys_listed, 300000 + stats.keys_dropped);
-  EXPECT_LT(stats.keys_dropped, 45000) << stats.list_calls << " calls";
 }
 
 }  // namespace
