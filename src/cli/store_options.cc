@@ -21,17 +21,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr int kMaxAttempts = kMaxRetryAttempts;
-constexpr int kMaxTimeoutSeconds = store::kMaxHttpTimeoutSeconds;
 constexpr int kNotGiven = -1;  // StoreFlags' "not given" for the three flags
 
 // Seconds given on the command line as milliseconds, checked.
 Result<int64_t> TimeoutMillis(int seconds, std::string_view flag, bool zero_means_forever) {
   const int least = zero_means_forever ? 0 : 1;
-  if (seconds < least || seconds > kMaxTimeoutSeconds) {
+  if (seconds < least || seconds > store::kMaxHttpTimeoutSeconds) {
     return InvalidArgument(std::string(flag) + " must be between " + std::to_string(least) +
-                           " and " + std::to_string(kMaxTimeoutSeconds) + " seconds, not " +
-                           std::to_string(seconds));
+                           " and " + std::to_string(store::kMaxHttpTimeoutSeconds) +
+                           " seconds, not " + std::to_string(seconds));
   }
   return int64_t{seconds} * 1000;
 }
@@ -56,9 +54,9 @@ Result<NetworkSettings> ParseNetworkFlags(const StoreFlags& flags) {
                      TimeoutMillis(flags.read_timeout_s, "--read-timeout", true));
   }
   if (flags.max_attempts != kNotGiven) {
-    if (flags.max_attempts < 1 || flags.max_attempts > kMaxAttempts) {
+    if (flags.max_attempts < 1 || flags.max_attempts > kMaxRetryAttempts) {
       return InvalidArgument("--max-attempts must be between 1 and " +
-                             std::to_string(kMaxAttempts) + ", not " +
+                             std::to_string(kMaxRetryAttempts) + ", not " +
                              std::to_string(flags.max_attempts));
     }
     net.max_attempts = flags.max_attempts;
@@ -75,9 +73,9 @@ Result<std::optional<int>> AttemptsFromEnvironment() {
   int attempts = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), attempts);
   if (ec != std::errc() || end != text.data() + text.size() || attempts < 1 ||
-      attempts > kMaxAttempts) {
+      attempts > kMaxRetryAttempts) {
     return InvalidArgument("AWS_MAX_ATTEMPTS must be a whole number from 1 to " +
-                           std::to_string(kMaxAttempts) + ", not '" + std::string(text) + "'");
+                           std::to_string(kMaxRetryAttempts) + ", not '" + std::string(text) + "'");
   }
   return std::optional<int>(attempts);
 }
