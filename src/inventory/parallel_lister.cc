@@ -32,17 +32,48 @@ struct Range {
   // next page, which may reach into this one (see Sweep).
   bool held = false;
   bool tail = false;  // split off another range (every range but the first)
+  bool owned = false;    // a worker lists it (ListPages); others may split it
+  bool landing = false;  // its worker runs on_page on a page: its end must stay
+  std::string listed_to;  // its last key listed ("" = none yet): splits go past it
+  // For Remaining(): the group (hint) its last key listed is in, how many
+  // entries of it the range listed and whether it saw the group begin; and
+  // whether its last call asked for an estimate and came back short of the end.
+  std::string group;
+  int64_t group_seen = 0;
+  bool group_start_seen = false;
+  bool came_short = false;
+  int last_max_keys = 0;
 };
 
 // The most ranges (listed, waiting or holding pages) at once, per page of
 // the cap: splitting stops there, so range bookkeeping stays bounded too.
-constexpr int kRangesPerPage = 2;
+constexpr int kRangesPerPage = 8;
 
 // A range split off another asks for page_size / 10 keys in its first call:
 // many such ranges turn out to hold few keys or none (splits are made
 // without knowing where the keys are), and a full page there would list up
 // to page_size keys of the ranges after it, which those list again.
 constexpr int kTailFirstPageDivisor = 10;
+
+// Discovery descends at most this many levels of single common prefixes.
+constexpr int kDiscoveryLevels = 3;
+// Its first page asks for this many entries, soon in: then 4x more a page.
+constexpr int kDiscoveryFirstPage = 64;
+// It stops when groups hold fewer entries than this on average, and waits
+// while this many split keys per page of the cap are known ahead, or 4
+// ranges per page of the cap no call has started yet.
+constexpr double kMinEntriesPerGroup = 100;
+constexpr int kHintsPerPage = 32;
+
+// Partition cuts chunks of about this many pages of entries: one call
+// each, with room for the estimate's error (a call asks for the estimate
+// plus 1/kEstimateSlack of it plus kEstimateSlackKeys).
+constexpr double kChunkFill = 0.85;
+constexpr double kEstimateSlack = 32;
+constexpr double kEstimateSlackKeys = 4;
+// A group is thought to have at least 1/kGroupLeftFloor of its average
+// entries left while listed.
+constexpr double kGroupLeftFloor = 8;
 
 struct Page {
   std::vector<ObjectInfo> objects;
@@ -59,7 +90,9 @@ class Lister {
         allowed_(limit_),
         cap_(options.max_buffered_pages > 0 ? std::max(2, options.max_buffered_pages)
                                             : std::max(8, 2 * limit_)),
-        upper_(PrefixEnd(options.prefix)) {
+        upper_(PrefixEnd(options.prefix)),
+        discovery_done_(limit_ == 1 || options.hint_delimiter.empty()),
+        discovery_prefix_(options.prefix) {
     ranges_.emplace_back();
     stats_.min_concurrency = allowed_;
     stats_.page_cap = cap_;
@@ -138,13 +171,23 @@ class Lister {
   void Work() {
     std::unique_lock lock(mu_);
     for (;;) {
-      cv_.wait(lock, [&] { return stop_ || AllListed() || Takeable() != ranges_.end(); });
       if (stop_ || AllListed()) return;
+      if (DiscoveryWanted()) {
+        Discover(&lock);
+        continue;
+      }
       auto range = Takeable();
+      if (range == ranges_.end()) {
+        Rebalance();
+        cv_.wait(lock);
+        continue;
+      }
       range->active = true;
+      range->owned = true;
       ++active_;
       ListRange(range, &lock);
       range->active = false;
+      range->owned = false;
       --active_;
       cv_.notify_all();
     }
@@ -160,39 +203,47 @@ class Lister {
   void ListPages(std::list<Range>::iterator range, std::unique_lock<std::mutex>* lock) {
     while (!stop_ && active_ <= allowed_ && MayFetch(range)) {
       const Cursor from = range->cursor;
-      const std::optional<std::string> end = range->end;
-      const int max_keys = range->tail && !range->called
-                               ? std::max(1, options_.page_size / kTailFirstPageDivisor)
-                               : options_.page_size;
+      const bool estimated = Remaining(*range).has_value();
+      const int max_keys = MaxKeys(*range);
+      const std::string before = range->listed_to.empty() ? from.start_after : range->listed_to;
       range->called = true;
       ++stats_.list_calls;
       ++fetching_;
       stats_.max_pages = std::max(stats_.max_pages, buffered_ + fetching_);
       lock->unlock();
       Result<Page> page = Fetch(from, max_keys);
-      bool past_end = false;
-      std::string last_key;
-      std::vector<ObjectInfo> beyond;  // listed past the end
-      Status st = page.status();
-      if (st.ok()) {
-        if (!page->objects.empty()) last_key = page->objects.back().key;
-        if (end) {
-          auto cut = std::find_if(page->objects.begin(), page->objects.end(),
-                                  [&](const ObjectInfo& o) { return o.key > *end; });
-          past_end = cut != page->objects.end();
-          beyond.assign(std::make_move_iterator(cut), std::make_move_iterator(page->objects.end()));
-          page->objects.erase(cut, page->objects.end());
-        }
-        if (options_.on_page && !page->objects.empty()) st = options_.on_page(&page->objects);
-      }
       lock->lock();
       --fetching_;
-      if (st.ok()) stats_.keys_listed += static_cast<int64_t>(page->objects.size() + beyond.size());
       AdaptToThrottling();
-      if (!st.ok()) {
-        if (error_.ok()) error_ = st;
-        stop_ = true;
+      if (!page.ok()) {
+        Fail(page.status());
         return;
+      }
+      stats_.keys_listed += static_cast<int64_t>(page->objects.size());
+      LearnDensity(page->objects);
+      TrackGroup(*range, before, page->objects);
+      // Trimmed at the range's end as it is now: another worker may have
+      // split the range while the call was out.
+      std::vector<ObjectInfo> beyond;  // listed past the end
+      bool past_end = false;
+      if (!page->objects.empty()) range->listed_to = page->objects.back().key;
+      if (range->end) {
+        auto cut = std::find_if(page->objects.begin(), page->objects.end(),
+                                [&](const ObjectInfo& o) { return o.key > *range->end; });
+        past_end = cut != page->objects.end();
+        beyond.assign(std::make_move_iterator(cut), std::make_move_iterator(page->objects.end()));
+        page->objects.erase(cut, page->objects.end());
+      }
+      if (options_.on_page && !page->objects.empty()) {
+        range->landing = true;
+        lock->unlock();
+        Status st = options_.on_page(&page->objects);
+        lock->lock();
+        range->landing = false;
+        if (!st.ok()) {
+          Fail(st);
+          return;
+        }
       }
       if (!page->objects.empty()) {
         range->pages.push_back(std::move(page->objects));
@@ -206,10 +257,20 @@ class Lister {
         range->done = true;
         return;
       }
+      // A full page short of the end: the estimate was low (a big group);
+      // full pages from now on, and splits share the range out.
+      range->came_short = estimated;
+      range->last_max_keys = max_keys;
       range->cursor = std::move(page->next);
-      // Only this worker moves this range's end, so the page's trim stands.
-      if (!last_key.empty()) MaybeSplit(range, last_key);
+      Partition();
+      Rebalance(range);
     }
+  }
+
+  void Fail(const Status& st) {
+    if (error_.ok()) error_ = st;
+    stop_ = true;
+    cv_.notify_all();
   }
 
   // The range after `range` may be taken now.
@@ -287,6 +348,8 @@ class Lister {
         continue;
       }
       const std::string last_key = share.objects.back().key;
+      TrackGroup(r, r.cursor.start_after, share.objects);
+      r.listed_to = last_key;
       r.pages.push_back(std::move(share.objects));
       if (share.covered) {
         r.done = true;
@@ -295,37 +358,307 @@ class Lister {
         r.cursor = options_.versions ? page.next : Cursor{last_key, ""};
       }
     }
-    if (!st.ok()) {
-      if (error_.ok()) error_ = st;
-      stop_ = true;
-    }
+    if (!st.ok()) Fail(st);
     cv_.notify_all();
   }
 
-  // Gives the rest of `range` beyond a split key to an idle worker.
-  void MaybeSplit(std::list<Range>::iterator range, const std::string& last_key) {
-    if (active_ >= allowed_ || buffered_ + fetching_ >= cap_ - 1) return;
-    if (static_cast<int>(ranges_.size()) >= kRangesPerPage * cap_) return;
-    for (const Range& r : ranges_) {
-      if (!r.done && !r.active) return;  // work is already waiting
+  // Splits ranges for idle workers while there are more idle workers than
+  // ranges waiting to be listed: the earliest range first, as emission
+  // waits on the earliest ranges, so more calls help most there. `self`:
+  // the range of the worker asking, if it lists one (see Split).
+  void Rebalance(std::optional<std::list<Range>::iterator> self = std::nullopt) {
+    // Until discovery's first page is in, wait for its split keys: they are better.
+    if (!discovery_done_ && discovery_pages_ == 0) return;
+    if (discovering_ && hints_.empty()) return;
+    int waiting = 0;
+    for (const Range& r : ranges_) waiting += !r.done && !r.active;
+    while (waiting < allowed_ - active_) {
+      if (buffered_ + fetching_ >= cap_ - 1) return;
+      if (static_cast<int>(ranges_.size()) >= kRangesPerPage * cap_) return;
+      auto it = ranges_.begin();
+      while (it != ranges_.end() && !Split(it, self)) ++it;
+      if (it == ranges_.end()) return;
+      ++waiting;
     }
-    std::optional<std::string_view> upper;
-    if (range->end) {
-      upper = *range->end;
-    } else if (upper_) {
-      upper = *upper_;
+  }
+
+  // Gives the rest of `range` past a split key to a new range after it,
+  // held until `range`'s next page lands (that page may reach into it).
+  // Only a range a worker lists, once it has listed a key, not while its
+  // page lands (its end must stay) and once per page.
+  bool Split(std::list<Range>::iterator range, std::optional<std::list<Range>::iterator> self) {
+    if (!range->owned || range->landing || range->listed_to.empty()) return false;
+    auto next = std::next(range);
+    if (next != ranges_.end() && next->held) return false;
+    std::optional<std::string> split = SplitPoint(range->listed_to, range->end);
+    if (!split) return false;
+    // A split at a byte midpoint is a guess that often lands where there
+    // are no keys, and its range's last page lists the next range's keys
+    // too: only the range whose worker asks, and only when no range waits
+    // (more such splits list more keys twice and do not list faster;
+    // measured in bench/README.md).
+    if (!std::binary_search(hints_.begin(), hints_.end(), *split)) {
+      if (range != self) return false;
+      for (const Range& r : ranges_) {
+        if (!r.done && !r.active) return false;
+      }
     }
-    std::optional<std::string> split = SplitKeyBetween(last_key, upper);
-    if (!split || (range->end && *split >= *range->end)) return;
     Range tail;
     tail.cursor.start_after = *split;
+    tail.listed_to = "";
     tail.end = range->end;
     tail.held = true;
     tail.tail = true;
     range->end = std::move(*split);
-    ranges_.insert(std::next(range), std::move(tail));
+    ranges_.insert(next, std::move(tail));
     ++stats_.splits;
     stats_.max_ranges = std::max(stats_.max_ranges, static_cast<int>(ranges_.size()));
+    return true;
+  }
+
+  // A key strictly between `from` and `end` (nullopt: no bound): the middle
+  // one of the common prefixes discovery found there, else a key halfway
+  // in byte order (key_split.h) — to the end of the group `from` is in, if
+  // it is in one; nullopt when there is none.
+  std::optional<std::string> SplitPoint(const std::string& from,
+                                        const std::optional<std::string>& end) const {
+    auto lo = std::upper_bound(hints_.begin(), hints_.end(), from);
+    auto hi = end ? std::lower_bound(lo, hints_.end(), *end) : hints_.end();
+    if (lo != hi) return *(lo + (hi - lo) / 2);
+    std::optional<std::string_view> upper;
+    if (end) {
+      upper = *end;
+    } else if (upper_) {
+      upper = *upper_;
+    }
+    // Inside a group, with no hint ahead: most keys left are in the group.
+    std::optional<std::string> group_end;
+    if (lo != hints_.begin() && from.starts_with(*std::prev(lo))) {
+      group_end = PrefixEnd(*std::prev(lo));
+      if (group_end && (!upper || *group_end < *upper)) upper = *group_end;
+    }
+    std::optional<std::string> split = SplitKeyBetween(from, upper);
+    if (!split || (end && *split >= *end)) return std::nullopt;
+    return split;
+  }
+
+  // Discovery lists the level below the prefix with a delimiter, a page at
+  // a time, ahead of the listing: its common prefixes are where keys group,
+  // so they make split keys (hints_) for Partition and SplitPoint. A level
+  // holding a single prefix and nothing else is descended, up to
+  // kDiscoveryLevels. A page runs when few ranges are left untouched (the
+  // first at once), on a worker free for it. It stops at the end of the
+  // level, at a page with no common prefix (keys do not group there), or
+  // at a failed call: the hints are only a help.
+  bool DiscoveryWanted() const {
+    if (discovery_done_ || discovering_ || active_ >= allowed_) return false;
+    // Small groups: a page of them costs the server more than listing their
+    // keys (RGW: ~0.5 ms a common prefix, ~20 us a key), for little help.
+    const double per = EntriesPerGroup();
+    if (per > 0 && per < kMinEntriesPerGroup) return false;
+    if (static_cast<int>(hints_.size()) >= kHintsPerPage * cap_) return false;
+    int untouched = 0;
+    for (const Range& r : ranges_) untouched += !r.done && !r.active && !r.called;
+    return untouched < std::max(2 * allowed_, kRangesPerPage * cap_ / 2);  // 4 a page
+  }
+
+  void Discover(std::unique_lock<std::mutex>* lock) {
+    discovering_ = true;
+    ++active_;
+    const bool first = discovery_pages_ == 0;
+    store::ListRequest req;
+    req.prefix = discovery_prefix_;
+    req.delimiter = options_.hint_delimiter;
+    req.continuation_token = discovery_token_;
+    req.max_keys = std::min(options_.page_size, kDiscoveryFirstPage << (2 * std::min(discovery_pages_, 4)));
+    req.fetch_etag = false;
+    ++discovery_pages_;
+    ++stats_.list_calls;
+    ++stats_.discovery_calls;
+    lock->unlock();
+    Result<store::ListPage> got = store_->List(options_.bucket, req);
+    lock->lock();
+    --active_;
+    discovering_ = false;
+    if (!got.ok() || got->common_prefixes.empty()) {
+      discovery_done_ = true;
+    } else if (first && got->common_prefixes.size() == 1 && got->objects.empty() &&
+               got->next_token.empty() && ++discovery_levels_ < kDiscoveryLevels) {
+      discovery_prefix_ = std::move(got->common_prefixes.front());  // descend
+      discovery_pages_ = 0;
+    } else {
+      discovery_token_ = std::move(got->next_token);
+      discovery_done_ = discovery_token_.empty();
+      // Hints before the first range are no use any more.
+      if (!ranges_.empty()) {
+        const std::string& head = ranges_.front().cursor.start_after;
+        hints_.erase(hints_.begin(), std::upper_bound(hints_.begin(), hints_.end(), head));
+      }
+      for (std::string& p : got->common_prefixes) {
+        if (hints_.empty() || p > hints_.back()) hints_.push_back(std::move(p));
+      }
+      stats_.hints += static_cast<int>(got->common_prefixes.size());
+      partition_pending_ = true;
+      Partition();
+    }
+    Rebalance();
+    cv_.notify_all();
+  }
+
+  // Entries a page asks for: about what is left of the range when the
+  // hints and their density tell (a few more, so that the page runs past
+  // the range's end and shows it done; twice the last call's when that
+  // came back full with no better guess), else a tenth of a page for the
+  // first call of a range split off another, else a page.
+  int MaxKeys(const Range& range) const {
+    if (std::optional<double> left = Remaining(range)) {
+      double want = *left + *left / kEstimateSlack + kEstimateSlackKeys;
+      if (range.came_short && !range.group_start_seen) want = std::max(want, 2.0 * range.last_max_keys);
+      return static_cast<int>(std::clamp(want, 1.0, static_cast<double>(options_.page_size)));
+    }
+    if (range.tail && !range.called) return std::max(1, options_.page_size / kTailFirstPageDivisor);
+    return options_.page_size;
+  }
+
+  // Entries estimated in `range` past its last key listed, when its end is
+  // a hint and the entries per group are known: the groups starting in it,
+  // and what is left of the group its last key is in. nullopt: unknown.
+  std::optional<double> Remaining(const Range& range) const {
+    const double per = EntriesPerGroup();
+    if (!range.end || per <= 0 || !std::binary_search(hints_.begin(), hints_.end(), *range.end)) {
+      return std::nullopt;
+    }
+    const std::string& from = range.listed_to.empty() ? range.cursor.start_after : range.listed_to;
+    auto lo = std::upper_bound(hints_.begin(), hints_.end(), from);
+    auto hi = std::lower_bound(lo, hints_.end(), *range.end);
+    std::optional<double> left = GroupLeft(range, lo, from, per);
+    if (!left) return std::nullopt;
+    return per * static_cast<double>(hi - lo) + *left;
+  }
+
+  // Entries of the group `from` is in still to list after it (`next`: the
+  // first hint past `from`): a whole group when `from` is its prefix; when
+  // a key inside it, the group less what the range listed of it if it saw
+  // the group begin (nullopt if that is already twice a group: a big one,
+  // listed by full pages), else half a group; none outside any group.
+  std::optional<double> GroupLeft(const Range& range, std::vector<std::string>::const_iterator next,
+                                  const std::string& from, double per) const {
+    if (next == hints_.begin()) return 0.0;
+    const std::string& group = *std::prev(next);
+    if (from == group) return per;
+    if (!from.starts_with(group)) return 0.0;
+    if (range.group != group || !range.group_start_seen) return per / 2;
+    const auto seen = static_cast<double>(range.group_seen);
+    if (seen >= 2 * per) return std::nullopt;
+    return std::max(per - seen, per / kGroupLeftFloor);
+  }
+
+  // After `entries` of `range` are listed (in key order, following `from`):
+  // how many are in the group of the last one, and whether that group's
+  // first entry was among what the range listed (for GroupLeft).
+  void TrackGroup(Range& range, const std::string& from, const std::vector<ObjectInfo>& entries) {
+    if (entries.empty() || hints_.empty()) return;
+    const std::string& last = entries.back().key;
+    auto next = std::upper_bound(hints_.begin(), hints_.end(), last);
+    if (next == hints_.begin() || !last.starts_with(*std::prev(next))) {
+      range.group.clear();
+      return;
+    }
+    const std::string& group = *std::prev(next);
+    size_t run = 0;  // entries at the end in the group
+    for (auto it = entries.rbegin(); it != entries.rend() && it->key.starts_with(group); ++it) ++run;
+    if (run < entries.size()) {  // the group begins on this page
+      range.group_start_seen = true;
+      range.group_seen = static_cast<int64_t>(run);
+    } else if (range.group == group) {  // goes on in it
+      range.group_seen += static_cast<int64_t>(run);
+    } else {  // from the group's start, or partway
+      range.group_start_seen = from == group;
+      range.group_seen = static_cast<int64_t>(run);
+    }
+    range.group = group;
+  }
+
+  double EntriesPerGroup() const {
+    return hint_groups_ > 0 ? static_cast<double>(hint_keys_) / static_cast<double>(hint_groups_) : 0;
+  }
+
+  // Counts the groups a listed page holds whole (its first and last may be
+  // partial) towards the entries per group. Pages listed before the hints
+  // come: the first one is kept (its keys) and counted when they come.
+  void LearnDensity(const std::vector<ObjectInfo>& page) {
+    if (page.empty()) return;
+    if (hints_.empty()) {
+      if (discovering_ && early_keys_.empty()) {
+        for (const ObjectInfo& o : page) early_keys_.push_back(o.key);
+      }
+      return;
+    }
+    Sample(page, [](const ObjectInfo& o) -> const std::string& { return o.key; });
+  }
+
+  template <typename Entries, typename KeyOf>
+  void Sample(const Entries& entries, KeyOf key_of) {
+    auto rank = [&](const std::string& key) {
+      return std::upper_bound(hints_.begin(), hints_.end(), key) - hints_.begin();
+    };
+    auto group = rank(key_of(entries.front()));
+    size_t start = 0;
+    bool whole = false;  // the group from `start` began on this page
+    for (size_t i = 1; i < entries.size(); ++i) {
+      const auto g = rank(key_of(entries[i]));
+      if (g == group) continue;
+      if (whole) {
+        hint_keys_ += static_cast<int64_t>(i - start);
+        ++hint_groups_;
+      }
+      group = g;
+      start = i;
+      whole = true;
+    }
+  }
+
+  // When new hints come (and the entries per group are known): cuts every
+  // range at hints into chunks of about kChunkFill pages (up to the range
+  // cap; the rest is split as it is listed), so that every worker lists a
+  // chunk near the keys being emitted, each in about one call. A range
+  // being listed keeps its first chunk, and holds the next for its page in
+  // flight, which may reach into it.
+  void Partition() {
+    if (!partition_pending_ || hints_.empty()) return;
+    if (!early_keys_.empty()) {
+      Sample(early_keys_, [](const std::string& k) -> const std::string& { return k; });
+      early_keys_ = {};
+    }
+    const double per = EntriesPerGroup();
+    if (per <= 0) return;
+    partition_pending_ = false;
+    int room = kRangesPerPage * cap_ - static_cast<int>(ranges_.size());
+    for (auto range = ranges_.begin(); range != ranges_.end() && room > 0; ++range) {
+      if (range->done || range->landing) continue;
+      const std::string& from = range->listed_to.empty() ? range->cursor.start_after : range->listed_to;
+      auto lo = std::upper_bound(hints_.begin(), hints_.end(), from);
+      auto hi = range->end ? std::lower_bound(lo, hints_.end(), *range->end) : hints_.end();
+      double size = GroupLeft(*range, lo, from, per).value_or(0);  // entries since the last cut
+      const auto first = range;
+      for (auto hint = lo; hint != hi && room > 0; ++hint) {
+        if (size > 0 && size + per > kChunkFill * options_.page_size) {
+          Range next;
+          next.cursor.start_after = *hint;
+          next.end = range->end;
+          next.tail = true;
+          next.held = range == first && first->owned;
+          range->end = *hint;
+          range = ranges_.insert(std::next(range), std::move(next));
+          ++stats_.splits;
+          --room;
+          size = 0;
+        }
+        size += per;
+      }
+    }
+    stats_.max_ranges = std::max(stats_.max_ranges, static_cast<int>(ranges_.size()));
+    cv_.notify_all();
   }
 
   void AdaptToThrottling() {
@@ -385,6 +718,17 @@ class Lister {
   int fetching_ = 0;  // listing calls in flight (each will hold one page)
   int buffered_ = 0;  // pages listed and not yet emitted
   bool stop_ = false;
+  bool discovery_done_;        // discovery (Discover) has no more pages to list
+  std::string discovery_prefix_;  // the level it lists
+  std::string discovery_token_;   // where its next page starts
+  int discovery_pages_ = 0;       // of the level
+  int discovery_levels_ = 0;      // descended
+  bool discovering_ = false;      // a page is being listed
+  bool partition_pending_ = false;  // hints came that Partition has not cut at yet
+  int64_t hint_keys_ = 0;     // entries on pages listed since the hints came...
+  int64_t hint_groups_ = 0;   // ...and the groups (common prefixes) they touched
+  std::vector<std::string> early_keys_;  // the first page's, when it came before the hints
+  std::vector<std::string> hints_;  // split keys from discovery, sorted
   Status error_;
   int64_t throttle_seen_ = 0;
   int clean_pages_ = 0;

@@ -5,20 +5,39 @@
 //
 // The key space is a chain of ranges (start, end]; the first covers it
 // all. Workers take the lowest range nobody lists and page through it from
-// its cursor. When a worker finishes a page while another worker is idle,
-// the rest of its range is split at a key halfway to the range's end
-// (key_split.h): start-after probes that home in on where the keys are,
-// and dense ranges are split again and again (work stealing). Pages wait
-// in their range until every range before it is emitted.
+// its cursor. Pages wait in their range until every range before it is
+// emitted, so the ranges worth listing are the earliest ones; split keys
+// come from two places:
+//
+// Common prefixes. While the first range's first page is listed, another
+// call lists the level below the prefix with a delimiter ("/"), a page at
+// a time ahead of the listing (discovery). Its common prefixes are where
+// keys group. Once the entries per group are known (from listed pages),
+// ranges are cut at them into chunks of about 0.85 pages, and each call
+// asks for about what is left of its range plus a little, so that most
+// chunks take one call whose page just runs past the chunk's end. Every
+// worker lists a chunk near the keys being emitted from the start. An idle
+// worker splits the earliest range being listed at the middle common
+// prefix in it. Discovery stops where groups average under 100 entries: a
+// common prefix costs the server more than listing its keys then (RGW:
+// ~0.5 ms a common prefix, ~20 us a key, measured in bench/README.md).
+//
+// Byte midpoints, where there are no common prefixes. When a worker
+// finishes a page while another is idle and no range waits, the rest of
+// its range is split at a key halfway to the range's end (key_split.h;
+// within the group its last key is in, if in one): start-after probes
+// that home in on where the keys are, and dense ranges are split again
+// and again (work stealing).
 //
 // A range's last page runs past its end, into keys the next ranges list
-// too: server work for nothing. Three things keep that small (measured in
-// bench/README.md): a split-off range waits until the range before it
-// has listed one more page, and keys a page lists past its range's end go
-// to the ranges after it that no call has listed yet (a range they pass
-// is done without a call); a split-off range's first call asks for a
-// tenth of a page, as splits often land where there are few keys or none;
-// split keys keep to the key's byte class (digits, letters).
+// too: server work for nothing. Four things keep that small (measured in
+// bench/README.md): calls sized to what a chunk holds; a split-off range
+// waits until the range before it has listed one more page, and keys a
+// page lists past its range's end go to the ranges after it that no call
+// has listed yet (a range they pass is done without a call); a range
+// split off at a byte midpoint asks for a tenth of a page first, as such
+// splits often land where there are few keys or none; byte-midpoint split
+// keys keep to the key's byte class (digits, letters).
 //
 // Memory is bounded by the page cap, not by the bucket: a page counts
 // against it from the moment its listing call starts until `emit` takes
@@ -28,7 +47,9 @@
 // lister at once, whatever the key count and however slow `emit` is. The
 // last slot is reserved for the first range, so later ranges never starve
 // emission; a worker that may not fetch parks its range. Splitting stops
-// at 2 ranges per page of the cap, so range bookkeeping is bounded too.
+// at 8 ranges per page of the cap, and discovery waits while 32 split
+// keys per page of the cap are known ahead (split keys behind the first
+// range are dropped), so range and split-key bookkeeping is bounded too.
 //
 // Ranges always use ordered ListObjectsV2: RGW's `allow-unordered=true`
 // skips index shards after a start-after key and costs RGW more CPU, not
@@ -63,6 +84,9 @@ struct ParallelListOptions {
   bool fetch_etag = true;
   bool fetch_owner = false;
   int concurrency = 16;        // listing calls in flight at most (>= 1)
+  // With concurrency > 1, one call lists the level below the prefix with
+  // this delimiter first; its common prefixes become split keys. "" = none.
+  std::string hint_delimiter = "/";
   // Pages held at once at most — being fetched or listed and waiting to
   // be emitted (>= 2; 0 = 2 x concurrency, at least 8).
   int max_buffered_pages = 0;
@@ -80,6 +104,8 @@ struct ParallelListStats {
   int64_t keys_donated = 0;  // past their range's end and handed to the ranges after it instead
   int64_t ranges_swept = 0;  // ranges given keys, or found empty, by another range's page
   int64_t splits = 0;       // ranges split off
+  int64_t discovery_calls = 0;  // delimiter listings for split keys (in list_calls)
+  int hints = 0;                // common prefixes they found
   int64_t backoffs = 0;     // concurrency reductions after throttling
   int min_concurrency = 0;  // lowest concurrency reached
   int page_cap = 0;         // the page cap in force (max_buffered_pages resolved)

@@ -18,12 +18,14 @@
 #include "store/retrying_store.h"
 #include "store/store_wrapper.h"
 #include "testing/fault_store.h"
+#include "testing/key_list_store.h"
 #include "testing/temp_dir.h"
 
 namespace stocktake::inventory {
 namespace {
 
 using testing::FaultStore;
+using testing::KeyListStore;
 using testing::StoreOp;
 
 // A bucket of `count` generated keys "d<NN>/obj-<NNNNNNN>" (index order is
@@ -100,86 +102,6 @@ class SyntheticListStore : public store::StoreWrapper {
   std::atomic<int> calls_{0};
 };
 
-// A bucket of the given keys (sorted here), listed from memory; every other
-// call goes to the wrapped store. Records each listing call's start (the
-// continuation token, else start-after) and max-keys, and can make each
-// call take a while, as a server's would.
-class KeyListStore : public store::StoreWrapper {
- public:
-  struct Call {
-    std::string after;
-    int max_keys;
-  };
-  KeyListStore(std::shared_ptr<store::ObjectStore> target, std::vector<std::string> keys,
-               std::chrono::microseconds latency = {})
-      : StoreWrapper(std::move(target)), keys_(std::move(keys)), latency_(latency) {
-    std::sort(keys_.begin(), keys_.end());
-  }
-
-  Result<store::ListPage> List(std::string_view, const store::ListRequest& request) override {
-    const std::string& after =
-        request.continuation_token.empty() ? request.start_after : request.continuation_token;
-    {
-      std::lock_guard lock(mu_);
-      calls_.push_back({after, request.max_keys});
-    }
-    std::this_thread::sleep_for(latency_);
-    store::ListPage page;
-    auto it = std::upper_bound(keys_.begin(), keys_.end(), after);
-    for (; it != keys_.end() && static_cast<int>(page.objects.size()) < request.max_keys; ++it) {
-      page.objects.emplace_back().key = *it;
-    }
-    if (it != keys_.end()) page.next_token = page.objects.back().key;
-    return page;
-  }
-
-  // `versions_` versions of each key ("v<N>", newest first), paged by
-  // key-marker and version-id-marker as S3 does.
-  Result<store::VersionPage> ListVersions(std::string_view,
-                                          const store::VersionListRequest& request) override {
-    {
-      std::lock_guard lock(mu_);
-      calls_.push_back({request.key_marker, request.max_keys});
-    }
-    std::this_thread::sleep_for(latency_);
-    auto key = std::upper_bound(keys_.begin(), keys_.end(), request.key_marker);
-    int version = 0;  // the next version of *key to list
-    if (!request.version_id_marker.empty()) {
-      --key;  // the marker's key: go on after its version
-      version = versions_ - std::stoi(request.version_id_marker.substr(1)) + 1;
-    }
-    store::VersionPage page;
-    for (; key != keys_.end(); ++key, version = 0) {
-      for (; version < versions_; ++version) {
-        if (static_cast<int>(page.versions.size()) == request.max_keys) {
-          page.truncated = true;
-          page.next_key_marker = page.versions.back().key;
-          page.next_version_id_marker = page.versions.back().version_id;
-          return page;
-        }
-        store::ObjectInfo& o = page.versions.emplace_back();
-        o.key = *key;
-        o.version_id = "v" + std::to_string(versions_ - version);
-      }
-    }
-    return page;
-  }
-
-  void set_versions(int versions) { versions_ = versions; }
-
-  std::vector<Call> calls() const {
-    std::lock_guard lock(mu_);
-    return calls_;
-  }
-
- private:
-  std::vector<std::string> keys_;
-  const std::chrono::microseconds latency_;
-  int versions_ = 1;
-  mutable std::mutex mu_;
-  std::vector<Call> calls_;
-};
-
 // "<letter>00", "<letter>01", ... (count keys).
 std::vector<std::string> NumberedKeys(char letter, int count) {
   std::vector<std::string> keys;
@@ -195,6 +117,21 @@ std::vector<std::string> NumberedKeys(char letter, int count) {
 std::vector<std::string> KeysThenTs(int k_count, int t_count) {
   std::vector<std::string> keys = NumberedKeys('k', k_count);
   for (std::string& t : NumberedKeys('t', t_count)) keys.push_back(std::move(t));
+  return keys;
+}
+
+// `groups` groups of `per_group` keys, "g<NNNN>/k<NNNNN>", then (if `big`)
+// one group "g<groups>/" of `big` keys.
+std::vector<std::string> GroupedKeys(int groups, int per_group, int big = 0) {
+  std::vector<std::string> keys;
+  char buf[32];
+  for (int g = 0; g <= groups; ++g) {
+    const int count = g < groups ? per_group : big;
+    for (int k = 0; k < count; ++k) {
+      std::snprintf(buf, sizeof(buf), "g%04d/k%05d", g, k);
+      keys.push_back(buf);
+    }
+  }
   return keys;
 }
 
@@ -238,12 +175,13 @@ class ParallelListerTest : public ::testing::Test {
     return keys;
   }
 
-  // Lists `listing` with two workers (so the first page is split at once)
-  // and ten keys a page.
+  // Lists `listing` with two workers (so the first page is split at once),
+  // ten keys a page and splits at byte midpoints (no discovery).
   std::vector<std::string> ListInTens(KeyListStore* listing, ParallelListStats* stats) {
     ParallelListOptions options;
     options.page_size = 10;
     options.concurrency = 2;
+    options.hint_delimiter = "";
     return List(options, stats, nullptr, listing);
   }
 
@@ -435,7 +373,7 @@ TEST_F(ParallelListerTest, PagesAndRangesHeldStayWithinTheirCapsWhateverTheKeyCo
       EXPECT_LE(stats.max_pages, stats.page_cap) << label;
       EXPECT_GT(stats.max_pages, 1) << label;  // pages did wait: the cap was tested
       EXPECT_GT(stats.splits, 0) << label;
-      EXPECT_EQ(stats.range_cap, 2 * stats.page_cap) << label;
+      EXPECT_EQ(stats.range_cap, 8 * stats.page_cap) << label;
       EXPECT_LE(stats.max_ranges, stats.range_cap) << label;
     }
   }
@@ -466,7 +404,7 @@ TEST_F(ParallelListerTest, AnExplicitPageCapBoundsThePagesHeld) {
     EXPECT_EQ(next_key, 5000) << cap;
     EXPECT_EQ(stats.page_cap, cap);
     EXPECT_LE(stats.max_pages, cap);
-    EXPECT_LE(stats.max_ranges, 2 * cap);
+    EXPECT_LE(stats.max_ranges, 8 * cap);
   }
 }
 
@@ -504,6 +442,7 @@ TEST_F(ParallelListerTest, VersionsListedPastARangesEndAreHandedOnByTheirMarkers
   options.versions = true;
   options.page_size = 10;
   options.concurrency = 2;
+  options.hint_delimiter = "";
   ParallelListStats stats;
   std::vector<std::string> got, want;
   for (const std::string& k : keys) {
@@ -604,6 +543,110 @@ TEST_F(ParallelListerTest, SplittingListsFewKeysTwice) {
     EXPECT_EQ(stats.keys_listed, entries + stats.keys_dropped) << label;
     EXPECT_LT(stats.keys_dropped, entries * 15 / 100) << label << ": " << stats.list_calls << " calls";
   }
+}
+
+// Discovery lists the top level with a delimiter; its common prefixes cut
+// the key space into chunks of about a page, each listed by about one call
+// sized to what the chunk holds (plus a little, to see its end), by every
+// worker from the start. 40 groups of 20 keys, 100 keys a page: chunks of
+// four groups, so 10 calls for the 10 chunks, two for the first range,
+// and a few for discovery; few keys listed twice.
+TEST_F(ParallelListerTest, CommonPrefixesCutTheKeySpaceIntoChunksOfAboutAPage) {
+  const std::vector<std::string> keys = GroupedKeys(40, 20);
+  KeyListStore listing(local_, keys, std::chrono::milliseconds(2));
+  ParallelListOptions options;
+  options.page_size = 100;
+  options.concurrency = 8;
+  ParallelListStats stats;
+  EXPECT_EQ(List(options, &stats, nullptr, &listing), keys);
+  EXPECT_EQ(stats.hints, 40);
+  EXPECT_GE(stats.discovery_calls, 1);
+  EXPECT_LE(stats.discovery_calls, 3);
+  EXPECT_GE(stats.splits, 8);
+  EXPECT_LE(stats.list_calls - stats.discovery_calls, 16);
+  EXPECT_LT(stats.keys_dropped, 100);
+  int at_prefix = 0;  // calls starting at a common prefix: chunks
+  for (const KeyListStore::Call& call : listing.calls()) {
+    at_prefix += call.after.size() == 6 && call.after.back() == '/';
+  }
+  EXPECT_GE(at_prefix, 5);  // the others were handed keys by the chunk before
+  EXPECT_GE(listing.max_in_flight(), 4);
+}
+
+// Versions are cut the same way (by the current keys' prefixes), with
+// calls sized in versions: 30 versions a group, so chunks of two groups.
+TEST_F(ParallelListerTest, VersionsAreCutAtCommonPrefixesToo) {
+  const std::vector<std::string> keys = GroupedKeys(30, 10);
+  KeyListStore listing(local_, keys, std::chrono::milliseconds(2));
+  listing.set_versions(3);
+  ParallelListOptions options;
+  options.bucket = "bkt";
+  options.versions = true;
+  options.page_size = 100;
+  options.concurrency = 8;
+  ParallelListStats stats;
+  std::vector<std::string> got, want;
+  for (const std::string& k : keys) {
+    for (int v = 3; v >= 1; --v) want.push_back(k + "@v" + std::to_string(v));
+  }
+  Status st = ParallelList(&listing, options,
+                           [&](std::vector<store::ObjectInfo>&& page) {
+                             for (const auto& o : page) got.push_back(o.key + "@" + o.version_id);
+                             return true;
+                           },
+                           &stats);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(stats.hints, 30);
+  EXPECT_GE(stats.splits, 6);
+  EXPECT_LE(stats.list_calls - stats.discovery_calls, 20);  // 15 chunks
+  EXPECT_LT(stats.keys_dropped, 100);
+}
+
+// A group far bigger than the others is listed by full pages once a call
+// sized for an average group comes back full: no run of calls sized for
+// what is left of an average group (smaller than the tenth of a page a
+// range split off by a byte midpoint starts with).
+TEST_F(ParallelListerTest, ABigGroupIsListedByFullPages) {
+  const std::vector<std::string> keys = GroupedKeys(30, 20, 3000);
+  KeyListStore listing(local_, keys);
+  ParallelListOptions options;
+  options.page_size = 100;
+  options.concurrency = 4;
+  ParallelListStats stats;
+  EXPECT_EQ(List(options, &stats, nullptr, &listing), keys);
+  int small = 0;
+  for (const KeyListStore::Call& call : listing.calls()) small += call.max_keys < 10;
+  EXPECT_LE(small, 4);
+  EXPECT_LE(stats.list_calls, 3600 / 100 + 30);  // with the probes of splits in the big group
+}
+
+// Groups of a key or two cost the server more to discover than to list:
+// discovery stops once that shows, and splits fall back to byte midpoints.
+TEST_F(ParallelListerTest, DiscoveryStopsWhenGroupsAreSmall) {
+  const std::vector<std::string> keys = GroupedKeys(3000, 1);
+  KeyListStore listing(local_, keys, std::chrono::milliseconds(2));
+  ParallelListOptions options;
+  options.page_size = 100;
+  options.concurrency = 8;
+  ParallelListStats stats;
+  EXPECT_EQ(List(options, &stats, nullptr, &listing), keys);
+  EXPECT_LE(stats.discovery_calls, 3);
+  EXPECT_LE(stats.hints, 64 + 100 + 100);
+}
+
+// A bucket with no common prefixes: one discovery call finds none, and
+// the listing splits at byte midpoints as without discovery.
+TEST_F(ParallelListerTest, KeysWithoutDelimitersLeaveNoHints) {
+  const std::vector<std::string> keys = NumberedKeys('k', 100);
+  KeyListStore listing(local_, keys);
+  ParallelListOptions options;
+  options.page_size = 10;
+  options.concurrency = 4;
+  ParallelListStats stats;
+  EXPECT_EQ(List(options, &stats, nullptr, &listing), keys);
+  EXPECT_EQ(stats.discovery_calls, 1);
+  EXPECT_EQ(stats.hints, 0);
 }
 
 }  // namespace

@@ -18,15 +18,16 @@ namespace {
 
 constexpr char kStoreId[] = "s3:test";
 
-// Counts the listing calls that start after a key: only a parallel listing
-// makes them (its split ranges); a sequential one pages by token alone.
+// Counts the listing calls that start after a key or group keys by a
+// delimiter: only a parallel listing makes them (its split ranges, its
+// discovery of common prefixes); a sequential one pages by token alone.
 class ProbeCountingStore : public store::StoreWrapper {
  public:
   using StoreWrapper::StoreWrapper;
   Result<store::ListPage> List(std::string_view bucket,
                                const store::ListRequest& request) override {
     ++lists_;
-    if (!request.start_after.empty()) ++probes_;
+    if (!request.start_after.empty() || !request.delimiter.empty()) ++probes_;
     return StoreWrapper::List(bucket, request);
   }
   int lists() const { return lists_; }
@@ -100,7 +101,7 @@ class RunExecutorS3Test : public ::testing::Test {
 };
 
 TEST_F(RunExecutorS3Test, S3RunsListInParallelByDefaultAndSequentiallyWhenAsked) {
-  PutObjects(1500);  // two pages of 1,000: the first page's end is split off
+  PutObjects(1500);  // two pages of 1,000
 
   config::RunRecord parallel = RunOnce(/*list_concurrency=*/0);
   EXPECT_EQ(parallel.status, config::RunStatus::kSucceeded) << parallel.error;
