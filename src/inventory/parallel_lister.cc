@@ -489,10 +489,10 @@ class Lister {
     } else {
       discovery_token_ = std::move(got->next_token);
       discovery_done_ = discovery_token_.empty();
-      // Hints before the first range are no use any more.
+      // Hints before the first range's group are no use any more.
       if (!ranges_.empty()) {
-        const std::string& head = ranges_.front().cursor.start_after;
-        hints_.erase(hints_.begin(), std::upper_bound(hints_.begin(), hints_.end(), head));
+        auto keep = std::lower_bound(hints_.begin(), hints_.end(), ranges_.front().cursor.start_after);
+        if (keep != hints_.begin()) hints_.erase(hints_.begin(), std::prev(keep));
       }
       for (std::string& p : got->common_prefixes) {
         if (hints_.empty() || p > hints_.back()) hints_.push_back(std::move(p));
@@ -635,7 +635,9 @@ class Lister {
     partition_pending_ = false;
     int room = kRangesPerPage * cap_ - static_cast<int>(ranges_.size());
     for (auto range = ranges_.begin(); range != ranges_.end() && room > 0; ++range) {
-      if (range->done || range->landing) continue;
+      // Not while its page lands, nor while a sweep hands it keys (active,
+      // not owned): both are cut at its end as it is.
+      if (range->done || range->landing || (range->active && !range->owned)) continue;
       const std::string& from = range->listed_to.empty() ? range->cursor.start_after : range->listed_to;
       auto lo = std::upper_bound(hints_.begin(), hints_.end(), from);
       auto hi = range->end ? std::lower_bound(lo, hints_.end(), *range->end) : hints_.end();
