@@ -135,6 +135,16 @@ std::vector<std::string> GroupedKeys(int groups, int per_group, int big = 0) {
   return keys;
 }
 
+// "key@v<N>" for each key's `versions` versions, newest first (as
+// KeyListStore lists them).
+std::vector<std::string> VersionTags(const std::vector<std::string>& keys, int versions) {
+  std::vector<std::string> tags;
+  for (const std::string& k : keys) {
+    for (int v = versions; v >= 1; --v) tags.push_back(k + "@v" + std::to_string(v));
+  }
+  return tags;
+}
+
 class ParallelListerTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -183,6 +193,22 @@ class ParallelListerTest : public ::testing::Test {
     options.concurrency = 2;
     options.hint_delimiter = "";
     return List(options, stats, nullptr, listing);
+  }
+
+  // Lists every version through `listing`: "key@version-id", in order.
+  std::vector<std::string> ListVersions(KeyListStore* listing, ParallelListOptions options,
+                                        ParallelListStats* stats) {
+    options.bucket = "bkt";
+    options.versions = true;
+    std::vector<std::string> got;
+    Status st = ParallelList(listing, options,
+                             [&](std::vector<store::ObjectInfo>&& page) {
+                               for (const auto& o : page) got.push_back(o.key + "@" + o.version_id);
+                               return true;
+                             },
+                             stats);
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return got;
   }
 
   testing::TempDir dir_;
@@ -438,25 +464,12 @@ TEST_F(ParallelListerTest, VersionsListedPastARangesEndAreHandedOnByTheirMarkers
   KeyListStore listing(local_, keys);
   listing.set_versions(2);
   ParallelListOptions options;
-  options.bucket = "bkt";
-  options.versions = true;
   options.page_size = 10;
   options.concurrency = 2;
   options.hint_delimiter = "";
   ParallelListStats stats;
-  std::vector<std::string> got, want;
-  for (const std::string& k : keys) {
-    want.push_back(k + "@v2");
-    want.push_back(k + "@v1");
-  }
-  Status st = ParallelList(&listing, options,
-                           [&](std::vector<store::ObjectInfo>&& page) {
-                             for (const auto& o : page) got.push_back(o.key + "@" + o.version_id);
-                             return true;
-                           },
-                           &stats);
-  ASSERT_TRUE(st.ok()) << st.ToString();
-  EXPECT_EQ(got, want);
+  const std::vector<std::string> want = VersionTags(keys, 2);
+  EXPECT_EQ(ListVersions(&listing, options, &stats), want);
   EXPECT_GE(stats.ranges_swept, 1);
   EXPECT_GE(stats.keys_donated, 6);
   EXPECT_EQ(stats.keys_listed, static_cast<int64_t>(want.size()) + stats.keys_dropped);
@@ -589,23 +602,10 @@ TEST_F(ParallelListerTest, VersionsAreCutAtCommonPrefixesToo) {
   KeyListStore listing(local_, keys, std::chrono::milliseconds(2));
   listing.set_versions(3);
   ParallelListOptions options;
-  options.bucket = "bkt";
-  options.versions = true;
   options.page_size = 100;
   options.concurrency = 8;
   ParallelListStats stats;
-  std::vector<std::string> got, want;
-  for (const std::string& k : keys) {
-    for (int v = 3; v >= 1; --v) want.push_back(k + "@v" + std::to_string(v));
-  }
-  Status st = ParallelList(&listing, options,
-                           [&](std::vector<store::ObjectInfo>&& page) {
-                             for (const auto& o : page) got.push_back(o.key + "@" + o.version_id);
-                             return true;
-                           },
-                           &stats);
-  ASSERT_TRUE(st.ok()) << st.ToString();
-  EXPECT_EQ(got, want);
+  EXPECT_EQ(ListVersions(&listing, options, &stats), VersionTags(keys, 3));
   EXPECT_EQ(stats.hints, 30);
   EXPECT_GE(stats.splits, 6);
   EXPECT_LE(stats.list_calls - stats.discovery_calls, 20);  // 15 chunks
