@@ -195,6 +195,18 @@ class ParallelListerTest : public ::testing::Test {
     return List(options, stats, nullptr, listing);
   }
 
+  // Lists `keys` from memory (2 ms a call), 100 keys a page, 8 calls, and
+  // expects them all in order; returns the store, for its calls.
+  std::unique_ptr<KeyListStore> ListInHundreds(const std::vector<std::string>& keys,
+                                               ParallelListStats* stats) {
+    auto listing = std::make_unique<KeyListStore>(local_, keys, std::chrono::milliseconds(2));
+    ParallelListOptions options;
+    options.page_size = 100;
+    options.concurrency = 8;
+    EXPECT_EQ(List(options, stats, nullptr, listing.get()), keys);
+    return listing;
+  }
+
   // Lists every version through `listing`: "key@version-id", in order.
   std::vector<std::string> ListVersions(KeyListStore* listing, ParallelListOptions options,
                                         ParallelListStats* stats) {
@@ -574,13 +586,8 @@ TEST_F(ParallelListerTest, SplittingListsFewKeysTwice) {
 // four groups, so 10 calls for the 10 chunks, two for the first range,
 // and a few for discovery; few keys listed twice.
 TEST_F(ParallelListerTest, CommonPrefixesCutTheKeySpaceIntoChunksOfAboutAPage) {
-  const std::vector<std::string> keys = GroupedKeys(40, 20);
-  KeyListStore listing(local_, keys, std::chrono::milliseconds(2));
-  ParallelListOptions options;
-  options.page_size = 100;
-  options.concurrency = 8;
   ParallelListStats stats;
-  EXPECT_EQ(List(options, &stats, nullptr, &listing), keys);
+  const std::unique_ptr<KeyListStore> listing = ListInHundreds(GroupedKeys(40, 20), &stats);
   EXPECT_EQ(stats.hints, 40);
   EXPECT_GE(stats.discovery_calls, 1);
   EXPECT_LE(stats.discovery_calls, 3);
@@ -588,11 +595,11 @@ TEST_F(ParallelListerTest, CommonPrefixesCutTheKeySpaceIntoChunksOfAboutAPage) {
   EXPECT_LE(stats.list_calls - stats.discovery_calls, 16);
   EXPECT_LT(stats.keys_dropped, 100);
   int at_prefix = 0;  // calls starting at a common prefix: chunks
-  for (const KeyListStore::Call& call : listing.calls()) {
+  for (const KeyListStore::Call& call : listing->calls()) {
     at_prefix += call.after.size() == 6 && call.after.back() == '/';
   }
   EXPECT_GE(at_prefix, 5);  // the others were handed keys by the chunk before
-  EXPECT_GE(listing.max_in_flight(), 4);
+  EXPECT_GE(listing->max_in_flight(), 4);
 }
 
 // Versions are cut the same way (by the current keys' prefixes), with
@@ -617,15 +624,10 @@ TEST_F(ParallelListerTest, VersionsAreCutAtCommonPrefixesToo) {
 // what is left of an average group (smaller than the tenth of a page a
 // range split off by a byte midpoint starts with).
 TEST_F(ParallelListerTest, ABigGroupIsListedByFullPages) {
-  const std::vector<std::string> keys = GroupedKeys(30, 20, 3000);
-  KeyListStore listing(local_, keys);
-  ParallelListOptions options;
-  options.page_size = 100;
-  options.concurrency = 4;
   ParallelListStats stats;
-  EXPECT_EQ(List(options, &stats, nullptr, &listing), keys);
+  const std::unique_ptr<KeyListStore> listing = ListInHundreds(GroupedKeys(30, 20, 3000), &stats);
   int small = 0;
-  for (const KeyListStore::Call& call : listing.calls()) small += call.max_keys < 10;
+  for (const KeyListStore::Call& call : listing->calls()) small += call.max_keys < 10;
   EXPECT_LE(small, 4);
   EXPECT_LE(stats.list_calls, 3600 / 100 + 30);  // with the probes of splits in the big group
 }
@@ -633,13 +635,8 @@ TEST_F(ParallelListerTest, ABigGroupIsListedByFullPages) {
 // Groups of a key or two cost the server more to discover than to list:
 // discovery stops once that shows, and splits fall back to byte midpoints.
 TEST_F(ParallelListerTest, DiscoveryStopsWhenGroupsAreSmall) {
-  const std::vector<std::string> keys = GroupedKeys(3000, 1);
-  KeyListStore listing(local_, keys, std::chrono::milliseconds(2));
-  ParallelListOptions options;
-  options.page_size = 100;
-  options.concurrency = 8;
   ParallelListStats stats;
-  EXPECT_EQ(List(options, &stats, nullptr, &listing), keys);
+  ListInHundreds(GroupedKeys(3000, 1), &stats);
   EXPECT_LE(stats.discovery_calls, 3);
   EXPECT_LE(stats.hints, 64 + 100 + 100);
 }
