@@ -70,6 +70,20 @@ server_ticks() {
 }
 HZ=$(getconf CLK_TCK)
 CORES=$(nproc)
+
+# Waits until the Ceph daemons are idle (under 10% of a core over 5 s), at
+# most QUIESCE_MAX seconds (default 300); prints the seconds waited. After
+# a fill, bluestore's RocksDB compacts for minutes, and that CPU would be
+# counted as the listings' (measured: stocktake's rows right after a fill
+# read 3.00 s of server CPU where a settled cluster read 2.14 s).
+quiesce() {
+  local start=$SECONDS t0 t1
+  while ((SECONDS - start < ${QUIESCE_MAX:-300})); do
+    t0=$(server_ticks); sleep 5; t1=$(server_ticks)
+    if (((t1 - t0) * 100 < 10 * 5 * HZ)); then echo $((SECONDS - start)); return; fi
+  done
+  echo "$((SECONDS - start)) (still busy)"
+}
 # Requests RGW has served so far (its perf counter rgw.req).
 rgw_requests() {
   local asok
@@ -106,6 +120,7 @@ measure() {
 FIELDS=Size,LastModifiedDate,ETag,StorageClass,IsMultipartUploaded
 SCAN=("$STOCKTAKE" --state "$WORK/state" -q scan "s3://$BUCKET" --dest s3://bench-dst/r
       --endpoint-url "$S3_ENDPOINT" --fields "$FIELDS")
+WAITED=$(quiesce)
 ST1=$(measure "${SCAN[@]}" --list-concurrency 1)
 ST=$(measure "${SCAN[@]}")
 ST64=$(measure "${SCAN[@]}" --list-concurrency 64)
@@ -122,6 +137,7 @@ BOTOV=$(measure /usr/bin/python3 "$WORK/boto3_list.py" "$S3_ENDPOINT" "$BUCKET" 
 echo "## P2 S3: $N-object bucket on Ceph RGW (bluestore) -> report in a second bucket"
 echo
 echo "RGW, OSD and clients share the machine's cores. Best of $RUNS runs each by wall time."
+echo "Measured once the Ceph daemons were idle (under 10% of a core over 5 s): ${WAITED} s after the fill or start."
 echo "Command: \`bench/p2_s3.sh $N\`; stocktake rows run"
 echo "\`stocktake scan s3://$BUCKET --dest s3://bench-dst/r --endpoint-url URL --fields $FIELDS\`"
 echo "plus the flags shown; the bucket is unversioned, so a versions listing returns each object"
