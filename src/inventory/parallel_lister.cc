@@ -203,9 +203,9 @@ class Lister {
   void ListPages(std::list<Range>::iterator range, std::unique_lock<std::mutex>* lock) {
     while (!stop_ && active_ <= allowed_ && MayFetch(range)) {
       const Cursor from = range->cursor;
-      const bool estimated = Remaining(*range).has_value();
-      const int max_keys = MaxKeys(*range);
-      const std::string before = range->listed_to.empty() ? from.start_after : range->listed_to;
+      const std::optional<double> left = Remaining(*range);
+      const int max_keys = MaxKeys(*range, left);
+      const std::string before = Position(*range);
       range->called = true;
       ++stats_.list_calls;
       ++fetching_;
@@ -257,9 +257,8 @@ class Lister {
         range->done = true;
         return;
       }
-      // A full page short of the end: the estimate was low (a big group);
-      // full pages from now on, and splits share the range out.
-      range->came_short = estimated;
+      // Short of the end: a call sized by an estimate asked too few.
+      range->came_short = left.has_value();
       range->last_max_keys = max_keys;
       range->cursor = std::move(page->next);
       Partition();
@@ -405,7 +404,6 @@ class Lister {
     }
     Range tail;
     tail.cursor.start_after = *split;
-    tail.listed_to = "";
     tail.end = range->end;
     tail.held = true;
     tail.tail = true;
@@ -510,14 +508,20 @@ class Lister {
   // the range's end and shows it done; twice the last call's when that
   // came back full with no better guess), else a tenth of a page for the
   // first call of a range split off another, else a page.
-  int MaxKeys(const Range& range) const {
-    if (std::optional<double> left = Remaining(range)) {
+  // `left`: Remaining(range).
+  int MaxKeys(const Range& range, std::optional<double> left) const {
+    if (left) {
       double want = *left + *left / kEstimateSlack + kEstimateSlackKeys;
       if (range.came_short && !range.group_start_seen) want = std::max(want, 2.0 * range.last_max_keys);
       return static_cast<int>(std::clamp(want, 1.0, static_cast<double>(options_.page_size)));
     }
     if (range.tail && !range.called) return std::max(1, options_.page_size / kTailFirstPageDivisor);
     return options_.page_size;
+  }
+
+  // Where `range` has been listed up to: its last key listed, else its start.
+  static const std::string& Position(const Range& range) {
+    return range.listed_to.empty() ? range.cursor.start_after : range.listed_to;
   }
 
   // Entries estimated in `range` past its last key listed, when its end is
@@ -528,7 +532,7 @@ class Lister {
     if (!range.end || per <= 0 || !std::binary_search(hints_.begin(), hints_.end(), *range.end)) {
       return std::nullopt;
     }
-    const std::string& from = range.listed_to.empty() ? range.cursor.start_after : range.listed_to;
+    const std::string& from = Position(range);
     auto lo = std::upper_bound(hints_.begin(), hints_.end(), from);
     auto hi = std::lower_bound(lo, hints_.end(), *range.end);
     std::optional<double> left = GroupLeft(range, lo, from, per);
@@ -638,7 +642,7 @@ class Lister {
       // Not while its page lands, nor while a sweep hands it keys (active,
       // not owned): both are cut at its end as it is.
       if (range->done || range->landing || (range->active && !range->owned)) continue;
-      const std::string& from = range->listed_to.empty() ? range->cursor.start_after : range->listed_to;
+      const std::string& from = Position(*range);
       auto lo = std::upper_bound(hints_.begin(), hints_.end(), from);
       auto hi = range->end ? std::lower_bound(lo, hints_.end(), *range->end) : hints_.end();
       double size = GroupLeft(*range, lo, from, per).value_or(0);  // entries since the last cut
